@@ -1,0 +1,44 @@
+# GTScope: the commands the README gives. Each one installs what a fresh Debian 12 lacks.
+JOBS ?= $(shell nproc)
+CTEST_ARGS ?=
+XVFB := xvfb-run -a -s "-screen 0 1600x1000x24"
+
+.PHONY: all deps deps-dev build run test test-asan fuzz bench clean
+
+all: build
+
+deps:
+	@packaging/install-deps.sh
+
+deps-dev:
+	@packaging/install-deps.sh --dev
+
+build: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+# Starts the application on its embedded demo.
+run: build
+	./build/release/app/gtscope
+
+test: build
+	cd build/release && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+test-asan: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS) -L core
+
+# Builds every libFuzzer target and runs each for FUZZ_SECONDS on the committed seeds.
+FUZZ_SECONDS ?= 60
+fuzz: deps-dev
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	tests/fuzz/run-all.sh build/fuzz $(FUZZ_SECONDS)
+
+bench: build
+	./build/release/tests/bench/gts_bench
+
+clean:
+	rm -rf build

@@ -1,0 +1,2 @@
+#pragma once
+// Graph algorithms used by the tokenizer, the metrics and the layouts.

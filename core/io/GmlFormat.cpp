@@ -1,0 +1,9 @@
+// Placeholder until this format's reader and writer land.
+#include <stdexcept>
+
+#include "io/Formats.h"
+
+namespace gts::io::detail {
+std::vector<Graph> readGml(std::string_view, const std::string&, const ReadOptions&) { throw std::logic_error("not implemented yet"); }
+std::string writeGml(const Graph&) { throw std::logic_error("not implemented yet"); }
+}  // namespace gts::io::detail

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages GTScope needs to build, run and test.
+#   packaging/install-deps.sh          build + app + tests (what `make test` needs)
+#   packaging/install-deps.sh --dev    adds developer tools: PyTorch reference, networkx,
+#                                      python3-rdkit (fixture scripts), clang (fuzzing)
+# Idempotent: when everything is present it only asks dpkg and returns.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # Qt 6 (widgets, OpenGL widgets, SVG)
+  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6svg6-dev libgl-dev libegl-dev
+  # engine and file formats
+  libeigen3-dev libtbb-dev libsqlite3-dev libpugixml-dev nlohmann-json3-dev zlib1g-dev
+  # Dear ImGui (static, backends built in) and the stb headers it needs
+  libimgui-dev libstb0
+  # chemistry
+  librdkit-dev libboost-dev rdkit-data
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # GUI tests: a virtual X server and Mesa's software OpenGL
+  xvfb xauth libgl1-mesa-dri libegl-mesa0 libglx-mesa0 mesa-utils fonts-dejavu-core
+)
+dev_packages=(
+  python3-torch libopenblas0-openmp python3-numpy python3-networkx python3-rdkit
+  clang libclang-rt-14-dev llvm
+)
+
+if [[ "${1:-}" == "--dev" ]]; then
+  packages+=("${dev_packages[@]}")
+elif [[ -n "${1:-}" ]]; then
+  echo "usage: $0 [--dev]" >&2
+  exit 2
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
