@@ -126,20 +126,20 @@ GraphPath parseGraphPath(const std::string& text) {
 std::string readFileBytes(const fs::path& path, size_t maxBytes) {
     std::error_code ec;
     if (fs::is_directory(path, ec))
-        throw std::runtime_error(path.string() + ": is a directory, not a file");
+        throw FileError(path.string() + ": is a directory, not a file");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path.string() + ": cannot open file");
+    if (!in) throw FileError(path.string() + ": cannot open file");
     std::string data;
     in.seekg(0, std::ios::end);
     const auto size = in.tellg();
-    if (size < 0) throw std::runtime_error(path.string() + ": cannot read file");
+    if (size < 0) throw FileError(path.string() + ": cannot read file");
     if (size_t(size) > maxBytes)
-        throw std::runtime_error(path.string() + ": file larger than " + std::to_string(maxBytes) +
+        throw FileError(path.string() + ": file larger than " + std::to_string(maxBytes) +
                                  " bytes");
     data.resize(size_t(size));
     in.seekg(0);
     in.read(data.data(), std::streamsize(data.size()));
-    if (!in) throw std::runtime_error(path.string() + ": read error");
+    if (!in) throw FileError(path.string() + ": read error");
 
     const bool gzip = data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1F &&
                       static_cast<unsigned char>(data[1]) == 0x8B;
@@ -147,7 +147,7 @@ std::string readFileBytes(const fs::path& path, size_t maxBytes) {
 
     z_stream zs{};
     if (inflateInit2(&zs, 15 + 32) != Z_OK)
-        throw std::runtime_error(path.string() + ": zlib initialisation failed");
+        throw FileError(path.string() + ": zlib initialisation failed");
     std::string out;
     zs.next_in = reinterpret_cast<Bytef*>(data.data());
     zs.avail_in = uInt(std::min<size_t>(data.size(), 0x7FFFFFFF));
@@ -161,7 +161,7 @@ std::string readFileBytes(const fs::path& path, size_t maxBytes) {
         out.append(buf, sizeof buf - zs.avail_out);
         if (out.size() > maxBytes) {
             inflateEnd(&zs);
-            throw std::runtime_error(path.string() + ": inflates to more than " +
+            throw FileError(path.string() + ": inflates to more than " +
                                      std::to_string(maxBytes) + " bytes");
         }
         if (rc == Z_STREAM_END) {
@@ -261,20 +261,20 @@ void writeFileAtomically(const fs::path& path, const std::string& bytes) {
     const fs::path tmp = dir / ("." + path.filename().string() + ".tmp" + std::to_string(rd()));
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error(path.string() + ": cannot create file");
+        if (!out) throw FileError(path.string() + ": cannot create file");
         out.write(bytes.data(), std::streamsize(bytes.size()));
         out.flush();
         if (!out) {
             std::error_code ec;
             fs::remove(tmp, ec);
-            throw std::runtime_error(path.string() + ": write failed");
+            throw FileError(path.string() + ": write failed");
         }
     }
     std::error_code ec;
     fs::rename(tmp, path, ec);
     if (ec) {
         fs::remove(tmp, ec);
-        throw std::runtime_error(path.string() + ": cannot replace file: " + ec.message());
+        throw FileError(path.string() + ": cannot replace file: " + ec.message());
     }
 }
 

@@ -48,6 +48,12 @@ private:
     std::string message_;
 };
 
+/// A file that cannot be opened, read, created or replaced; what() names the path and the problem.
+class FileError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 /// Limits that protect against input that claims more than it holds. A reader never reserves
 /// memory for a count read from a file beyond what the rest of the input could hold.
 struct ReadLimits {
@@ -73,7 +79,7 @@ struct GraphPath {
 GraphPath parseGraphPath(const std::string& text);
 
 /// Reads every graph (record) of a file or OGB folder. Throws ParseError on bad input and
-/// std::runtime_error when the file cannot be opened.
+/// FileError when the file cannot be opened.
 std::vector<Graph> readGraphs(const std::filesystem::path& path, const ReadOptions& options = {});
 /// Reads one graph; `text` may carry "#N". A multi-record file without "#N" gives record 0.
 Graph readGraph(const std::string& text, ReadOptions options = {});
@@ -95,7 +101,7 @@ void writeGraph(const Graph& graph, const std::filesystem::path& path,
 /// The bytes `writeGraphs` would write (not for OgbFolder).
 std::string writeGraphsToText(const std::vector<Graph>& graphs, Format format);
 
-/// Reads a whole file into memory. Throws std::runtime_error naming the file on failure.
+/// Reads a whole file into memory. Throws FileError naming the file on failure.
 /// Files ending in .gz are inflated (with a bound on the inflated size).
 std::string readFileBytes(const std::filesystem::path& path, size_t maxBytes = size_t(1) << 34);
 
