@@ -38,6 +38,7 @@ struct KeyDecl {
     AttrTypeHint hint = AttrTypeHint::String;
     std::optional<std::string> defaultText;
     bool ignored = false;  // yFiles graphics and other data that is not an attribute value
+    bool yedNodeGraphics = false;  // yfiles.type="nodegraphics": holds the node's label
     size_t line = 0;
     std::string typeName;
 };
@@ -118,7 +119,10 @@ private:
 
         // yEd declares its graphics as keys with yfiles.type and no attr.type; their <data>
         // holds y:* elements, not values.
-        if (el.attribute("yfiles.type")) key.ignored = true;
+        if (const pugi::xml_attribute yfiles = el.attribute("yfiles.type")) {
+            key.ignored = true;
+            key.yedNodeGraphics = std::string_view(yfiles.value()) == "nodegraphics";
+        }
         key.name = el.attribute("attr.name") ? el.attribute("attr.name").value() : key.id;
 
         const std::string type =
@@ -193,12 +197,38 @@ private:
                 fail(d, std::string("<data> refers to key '") + keyId +
                             "', which no <key> declares");
             const KeyDecl& key = keys_[it->second];
+            if (key.yedNodeGraphics && scope == Scope::Node) readYedLabel(g, index, d);
             if (key.ignored || key.scope == Scope::Other) continue;
             AttrColumn& col = columnFor(g, size_t(scope), key);
             const std::string text = xml::directText(d);
             if (!xml::setFromText(col, index, text))
                 fail(d, "value '" + text + "' of " + scopeName(scope) + " attribute '" +
                             key.name + "' (key '" + key.id + "') is not a " + key.typeName);
+        }
+    }
+
+    /// yEd keeps a node's visible text in the first y:NodeLabel of its graphics; it becomes
+    /// the "label" attribute unless the node has one already.
+    void readYedLabel(Graph& g, size_t index, const pugi::xml_node& data) {
+        AttrColumn* label = g.nodeAttrs().find(attr::kLabel);
+        if (label && (label->kind != AttrKind::String || label->has(index))) return;
+        // Iterative walk of the subtree: graphics may nest deeply and must not use the stack.
+        pugi::xml_node el = data.first_child();
+        while (el && el != data) {
+            if (el.type() == pugi::node_element && xml::localName(el.name()) == "NodeLabel") {
+                const std::string text(trim(xml::directText(el)));
+                if (text.empty()) break;
+                if (!label) label = &g.nodeAttrs().add(attr::kLabel, AttrKind::String, 1,
+                                                       AttrTypeHint::String);
+                label->setString(index, text);
+                return;
+            }
+            if (el.first_child()) {
+                el = el.first_child();
+                continue;
+            }
+            while (el != data && !el.next_sibling()) el = el.parent();
+            if (el != data) el = el.next_sibling();
         }
     }
 

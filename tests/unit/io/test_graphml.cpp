@@ -124,7 +124,13 @@ TEST(GraphMl, YedFileSkipsGraphicsAndFlattensGroups) {
     ASSERT_EQ(g.nodeCount(), 4u);  // n0, the group n1 and the two nodes inside it
     ASSERT_EQ(g.edgeCount(), 3u);
     EXPECT_TRUE(g.findNode("n1::n1"));
-    ASSERT_EQ(g.nodeAttrs().columns().size(), 2u);  // url, description; no yFiles graphics
+    // url, description and the label yEd shows; no yFiles graphics.
+    ASSERT_EQ(g.nodeAttrs().columns().size(), 3u);
+    const AttrColumn* label = g.nodeAttrs().find("label");
+    ASSERT_NE(label, nullptr);
+    EXPECT_EQ(label->stringAt(*g.findNode("n0")), "A");  // text before the nested y:LabelModel
+    EXPECT_EQ(label->stringAt(*g.findNode("n1")), "Group 1");
+    EXPECT_EQ(label->stringAt(*g.findNode("n1::n1")), "C");
     EXPECT_EQ(g.nodeAttrs().find("description")->stringAt(*g.findNode("n0")), "start <here>");
     EXPECT_EQ(g.nodeAttrs().find("url")->stringAt(*g.findNode("n1::n1")), "https://example.org/c");
     EXPECT_EQ(g.edgeAttrs().find("description")->stringAt(1), "into the group");
