@@ -124,9 +124,8 @@ std::unique_ptr<RDKit::RWMol> parseMolBlock(const std::string& block, std::strin
     try {
         mol.reset(RDKit::MolBlockToMol(block, true, true, true));
     } catch (const std::exception& ex) {
+        // The exception says what is wrong; the log around it only repeats it as an invariant dump.
         reason = ex.what();
-        const std::string logged = capture.text();
-        if (!logged.empty() && reason.find(logged) == std::string::npos) reason += " (" + logged + ")";
         return nullptr;
     }
     if (!mol) reason = capture.text();

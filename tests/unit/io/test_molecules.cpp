@@ -282,13 +282,23 @@ TEST(Molecules, TruncatedAndBrokenSdf) {
     std::string broken = sdf;
     const size_t atom = broken.find("    0.0000 F ", second);
     ASSERT_NE(atom, std::string::npos);
-    broken.replace(atom, 13, "    0.0000 ?? ");
+    broken.replace(atom, 13, "    0.0000 Qq ");
     try {
         io::readGraphsFromText(broken, io::Format::Sdf, "broken.sdf");
         FAIL() << "no error";
     } catch (const io::ParseError& e) {
         EXPECT_EQ(e.line(), secondLine) << e.what();
         EXPECT_NE(e.message().find("invalid mol block"), std::string::npos) << e.what();
+        EXPECT_NE(e.message().find("Element 'Qq' not found"), std::string::npos) << e.what();
+    }
+    // A bond to an atom the record does not have (a dangling endpoint), in record 1.
+    std::string dangling = sdf;
+    dangling.replace(dangling.find("  2  1  1  6"), 12, "  2  9  1  6");
+    try {
+        io::readGraphsFromText(dangling, io::Format::Sdf, "dangling.sdf");
+        FAIL() << "no error";
+    } catch (const io::ParseError& e) {
+        EXPECT_EQ(e.line(), 1u) << e.what();
     }
     // Counts line claiming more atoms than there are lines.
     std::string claims = sdf.substr(0, second);
