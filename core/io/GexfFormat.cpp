@@ -161,9 +161,9 @@ private:
                 decl.line = xml::lineOf(data_, a);
                 decl.id = a.attribute("id").value();
                 if (decl.id.empty()) fail(a, "<attribute> without an id");
-                for (const AttrDecl& d : *decls)
-                    if (d.id == decl.id)
-                        fail(a, cls + " attribute id '" + decl.id + "' is declared twice");
+                auto& index = decls == &nodeDecls_ ? nodeDeclIndex_ : edgeDeclIndex_;
+                if (!index.emplace(decl.id, decls->size()).second)
+                    fail(a, cls + " attribute id '" + decl.id + "' is declared twice");
                 decl.title = a.attribute("title") ? a.attribute("title").value() : decl.id;
                 decl.typeName = a.attribute("type") ? a.attribute("type").value() : "string";
                 setTypeFromName(decl);
@@ -217,9 +217,9 @@ private:
                 pugi::xml_attribute ref = av.attribute("for");
                 if (!ref) ref = av.attribute("id");
                 if (!ref) fail(av, "<attvalue> without a for attribute");
-                const AttrDecl* decl = nullptr;
-                for (const AttrDecl& d : decls)
-                    if (d.id == ref.value()) decl = &d;
+                const auto& byId = &decls == &nodeDecls_ ? nodeDeclIndex_ : edgeDeclIndex_;
+                const auto found = byId.find(ref.value());
+                const AttrDecl* decl = found == byId.end() ? nullptr : &decls[found->second];
                 if (!decl)
                     fail(av, std::string("<attvalue> for '") + ref.value() + "': no " + scope +
                                  " attribute has that id");
@@ -424,6 +424,7 @@ private:
     const ReadOptions& options_;
     std::string prefix_;
     std::vector<AttrDecl> nodeDecls_, edgeDecls_;
+    std::unordered_map<std::string, size_t> nodeDeclIndex_, edgeDeclIndex_;  // id -> decl
 };
 
 // Writing ----------------------------------------------------------------------------------

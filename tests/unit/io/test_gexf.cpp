@@ -241,6 +241,9 @@ TEST(Gexf, BadInputNamesTheLine) {
                     "<edge source=\"a\" target=\"a\" type=\"sideways\"/>\n</edges>\n"),
                 6, "edge type is 'sideways'");
     expectError(doc("", " defaultedgetype=\"both\""), 3, "defaultedgetype");
+    expectError(doc("<attributes class=\"node\">\n<attribute id=\"0\" title=\"a\"/>\n"
+                    "<attribute id=\"0\" title=\"b\"/>\n</attributes>\n"),
+                6, "node attribute id '0' is declared twice");
     expectError(doc("<attributes class=\"node\"><attribute id=\"0\" title=\"pos\" type=\"string\"/>"
                     "</attributes>\n<nodes>\n<node id=\"a\"><viz:position x=\"0\" y=\"0\"/></node>\n"
                     "</nodes>\n"),

@@ -334,6 +334,16 @@ TEST(GraphMl, BadInputNamesTheLine) {
                 "invalid UTF-8");
 }
 
+TEST(GraphMl, ByteOrderMarkAndCrLfLines) {
+    const std::string text =
+        "\xEF\xBB\xBF<?xml version=\"1.0\"?>\r\n<graphml>\r\n<graph edgedefault=\"undirected\">\r\n"
+        "<node id=\"a\"/>\r\n<edge source=\"a\" target=\"b\"/>\r\n</graph>\r\n</graphml>\r\n";
+    expectError(text, 5, "target 'b' is not a node");
+    std::string fixed = text;
+    fixed.replace(fixed.find("target=\"b\""), 10, "target=\"a\"");
+    EXPECT_EQ(parse(fixed).at(0).selfLoopCount(), 1u);
+}
+
 TEST(GraphMl, TruncatedFileIsAnErrorAtItsEnd) {
     const std::string whole = readFileBytes(kDir + "typed_multidigraph.graphml");
     for (size_t cut : {whole.size() / 3, whole.size() / 2, whole.size() - 12}) {
