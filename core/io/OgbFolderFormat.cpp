@@ -269,9 +269,14 @@ std::vector<Graph> readOgbFolder(const fs::path& path, const ReadOptions& option
             nodes = nodeFeat->rows;
         } else {
             for (int64_t v : edges.ints) nodes = std::max<uint64_t>(nodes, uint64_t(std::max<int64_t>(v, 0)) + 1);
-            if (nodes > limits.maxNodes)
-                throw ParseError(edges.source, 0, "node index beyond the limit of " +
-                                                      std::to_string(limits.maxNodes) + " nodes");
+            const uint64_t bound = std::min<uint64_t>(
+                limits.maxNodes, 2 * uint64_t(edgeTotal) + kIsolatedNodeAllowance);
+            if (nodes > bound)
+                throw ParseError(edges.source, 0,
+                                 "node index " + std::to_string(nodes - 1) + " implies more than " +
+                                     std::to_string(bound) +
+                                     " nodes (two per edge plus isolated nodes); give node-feat "
+                                     "or num-node-list");
         }
         if (nodes == 0)
             throw ParseError(dir.string(), 0, "no nodes: edge.csv is empty and no node count or "

@@ -178,6 +178,7 @@ TEST(OgbFolder, BadInputs) {
         {"index out of range", {{"edge.csv", "0,1\n1,3\n"}, {"num-node-list.csv", "3\n"}, {"num-edge-list.csv", "2\n"}}, "edge.csv", 2},
         {"index in the next graph's range", {{"edge.csv", "0,1\n0,2\n"}, {"num-node-list.csv", "2\n2\n"}, {"num-edge-list.csv", "1\n1\n"}}, "edge.csv", 2},
         {"negative index", {{"edge.csv", "0,-1\n"}}, "edge.csv", 1},
+        {"huge index implies huge graph", {{"edge.csv", "0,1000000000\n"}}, "edge.csv", 0},
         {"ragged features", {{"edge.csv", "0,1\n"}, {"node-feat.csv", "1,2\n3\n"}}, "node-feat.csv", 2},
         {"not a number", {{"edge.csv", "0,x\n"}}, "edge.csv", 1},
         {"float index", {{"edge.csv", "0,1.5\n"}}, "edge.csv", 1},
