@@ -38,7 +38,7 @@ fuzz: deps-dev
 	tests/fuzz/run-all.sh build/fuzz $(FUZZ_SECONDS)
 
 bench: build
-	./build/release/tests/bench/gts_bench
+	./build/release/tests/bench/gts_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 
 clean:
 	rm -rf build

@@ -49,7 +49,11 @@ bool allDigits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-/// Readers return every record; a requested one is picked here.
+bool readerSelectsRecord(Format f) {
+    return f == Format::Smiles || f == Format::Sdf || f == Format::Mol;
+}
+
+/// Readers of other formats return every record; a requested one is picked here.
 std::vector<Graph> selectRecord(std::vector<Graph> graphs, std::optional<size_t> record,
                                 const std::string& source) {
     if (!record) return graphs;
@@ -196,6 +200,7 @@ std::vector<Graph> readGraphsFromText(std::string_view data, Format format,
         case Format::OgbFolder:
             throw std::invalid_argument("an OGB folder cannot be read from memory");
     }
+    if (readerSelectsRecord(format)) return graphs;
     return selectRecord(std::move(graphs), options.record, sourceName);
 }
 
@@ -205,20 +210,20 @@ std::vector<Graph> readGraphs(const fs::path& path, const ReadOptions& options) 
         throw ParseError(path.string(), 0,
                          "unknown graph format (extension '" + path.extension().string() +
                              "'); name one with --format");
-    ReadOptions all = options;
-    all.record.reset();
     std::vector<Graph> graphs;
     if (*format == Format::OgbFolder) {
-        graphs = detail::readOgbFolder(path, all);
+        graphs = selectRecord(detail::readOgbFolder(path, options), options.record, path.string());
     } else {
         const std::string data = readFileBytes(path);
-        graphs = readGraphsFromText(data, *format, path.string(), all);
+        graphs = readGraphsFromText(data, *format, path.string(), options);
     }
     const std::string stem = path.filename().string();
-    for (size_t i = 0; i < graphs.size(); ++i)
-        if (graphs[i].name().empty())
-            graphs[i].setName(graphs.size() > 1 ? stem + "#" + std::to_string(i) : stem);
-    return selectRecord(std::move(graphs), options.record, path.string());
+    for (size_t i = 0; i < graphs.size(); ++i) {
+        if (!graphs[i].name().empty()) continue;
+        if (options.record) graphs[i].setName(stem + "#" + std::to_string(*options.record));
+        else graphs[i].setName(graphs.size() > 1 ? stem + "#" + std::to_string(i) : stem);
+    }
+    return graphs;
 }
 
 Graph readGraph(const std::string& text, ReadOptions options) {
@@ -251,10 +256,6 @@ std::string writeGraphsToText(const std::vector<Graph>& graphs, Format format) {
     throw std::invalid_argument("an OGB folder cannot be written to memory");
 }
 
-namespace {
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so the
-/// target is either the old file or the complete new one.
 void writeFileAtomically(const fs::path& path, const std::string& bytes) {
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     std::random_device rd;
@@ -277,8 +278,6 @@ void writeFileAtomically(const fs::path& path, const std::string& bytes) {
         throw FileError(path.string() + ": cannot replace file: " + ec.message());
     }
 }
-
-}  // namespace
 
 void writeGraphs(const std::vector<Graph>& graphs, const fs::path& path,
                  const WriteOptions& options) {

@@ -104,5 +104,8 @@ std::string writeGraphsToText(const std::vector<Graph>& graphs, Format format);
 /// Reads a whole file into memory. Throws FileError naming the file on failure.
 /// Files ending in .gz are inflated (with a bound on the inflated size).
 std::string readFileBytes(const std::filesystem::path& path, size_t maxBytes = size_t(1) << 34);
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so the
+/// target is either the old file or the complete new one. Throws FileError naming the file.
+void writeFileAtomically(const std::filesystem::path& path, const std::string& bytes);
 
 }  // namespace gts::io

@@ -367,6 +367,14 @@ std::vector<Graph> readMolRecords(std::string_view data, const std::string& sour
     finish();
 
     std::vector<Graph> graphs;
+    if (options.record) {
+        if (*options.record >= records.size())
+            throw ParseError(source, 0,
+                             "record " + std::to_string(*options.record) + " requested, the file holds " +
+                                 std::to_string(records.size()) + " (records count from 0)");
+        graphs.push_back(readSdfRecord(records[*options.record], source));
+        return graphs;
+    }
     graphs.reserve(records.size());
     for (const SdfRecord& record : records) graphs.push_back(readSdfRecord(record, source));
     return graphs;
@@ -413,6 +421,7 @@ std::vector<Graph> readSmiles(std::string_view data, const std::string& source,
     LineReader reader(data);
     std::string_view line;
     bool firstContent = true;
+    size_t recordIndex = 0;
     while (reader.next(line)) {
         const std::string_view text = trim(line);
         if (text.empty() || text[0] == '#') continue;
@@ -427,9 +436,11 @@ std::vector<Graph> readSmiles(std::string_view data, const std::string& source,
                            [](unsigned char c) { return char(std::tolower(c)); });
             if (lowered == "smiles") continue;  // a column header
         }
-        if (graphs.size() >= options.limits.maxRecords)
+        const size_t index = recordIndex++;
+        if (index >= options.limits.maxRecords)
             throw ParseError(source, reader.lineNumber(),
                              "more than " + std::to_string(options.limits.maxRecords) + " records");
+        if (options.record && index != *options.record) continue;
         std::string reason;
         auto mol = parseSmiles(smiles, reason);
         if (!mol)
@@ -442,7 +453,12 @@ std::vector<Graph> readSmiles(std::string_view data, const std::string& source,
             g.setName(name);
         }
         graphs.push_back(std::move(g));
+        if (options.record) break;
     }
+    if (options.record && graphs.empty())
+        throw ParseError(source, 0,
+                         "record " + std::to_string(*options.record) + " requested, the file holds " +
+                             std::to_string(recordIndex) + " (records count from 0)");
     return graphs;
 }
 
