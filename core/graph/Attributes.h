@@ -2,6 +2,7 @@
 // Typed attribute columns for nodes, edges or a whole graph.
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,20 +57,23 @@ struct AttrColumn {
     std::string valueText(size_t i) const;
 };
 
+/// Columns in a deque: a reference from add() stays valid while more columns are added.
+using AttrColumns = std::deque<AttrColumn>;
+
 /// The attribute columns of one scope (nodes, edges or the graph), all of one length.
 class AttrTable {
 public:
     explicit AttrTable(size_t size = 0) : size_(size) {}
 
     size_t size() const { return size_; }
-    const std::vector<AttrColumn>& columns() const { return columns_; }
-    std::vector<AttrColumn>& columns() { return columns_; }
+    const AttrColumns& columns() const { return columns_; }
+    AttrColumns& columns() { return columns_; }
     bool empty() const { return columns_.empty(); }
 
     AttrColumn* find(std::string_view name);
     const AttrColumn* find(std::string_view name) const;
     /// Adds a column (every element without a value), or returns the existing one of that
-    /// name. Throws std::invalid_argument if the existing column has another kind or width.
+    /// name. The reference stays valid until that column is removed. Throws std::invalid_argument if the existing column has another kind or width.
     AttrColumn& add(std::string name, AttrKind kind, uint32_t width = 1,
                     AttrTypeHint hint = AttrTypeHint::None);
     void remove(std::string_view name);
@@ -79,7 +83,7 @@ public:
 
 private:
     size_t size_ = 0;
-    std::vector<AttrColumn> columns_;
+    AttrColumns columns_;
 };
 
 }  // namespace gts

@@ -192,7 +192,10 @@ private:
                 throw ParseError(source_, d.line,
                                  "attribute '" + d.title + "' is declared twice with other types");
             }
-            d.column = size_t(table.find(d.title) - table.columns().data());
+            const AttrColumns& cols = table.columns();
+            d.column = size_t(std::find_if(cols.begin(), cols.end(),
+                                           [&](const AttrColumn& c) { return c.name == d.title; }) -
+                              cols.begin());
         }
     }
 

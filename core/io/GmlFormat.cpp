@@ -419,6 +419,14 @@ const GmlEntry* findKey(const std::vector<GmlEntry>& list, std::string_view key)
     return nullptr;
 }
 
+void restoreReservedNames(AttrTable& table, const std::unordered_set<std::string_view>& reserved) {
+    for (AttrColumn& c : table.columns()) {
+        if (c.name.size() < 2 || c.name.back() != '_') continue;
+        const std::string plain = c.name.substr(0, c.name.size() - 1);
+        if (reserved.count(plain) && !table.find(plain)) c.name = plain;
+    }
+}
+
 Graph buildGraph(const GmlEntry& graphEntry, const std::string& source, const ReadLimits& limits) {
     const std::vector<GmlEntry>& items = graphEntry.value.list;
     bool directed = false, multigraph = false;
@@ -530,6 +538,11 @@ Graph buildGraph(const GmlEntry& graphEntry, const std::string& source, const Re
     edgeAttrs.build(g.edgeAttrs(), mode, source,
                     [&](uint32_t e) { return "edge " + std::to_string(e); });
     graphAttrs.build(g.graphAttrs(), mode, source, [](uint32_t) { return std::string("graph"); });
+    // The writer suffixes a column whose name GML reserves with '_' (node "label" beside the
+    // label that holds the key); give such a column its name back when that name is free.
+    restoreReservedNames(g.nodeAttrs(), kNodeSkip);
+    restoreReservedNames(g.edgeAttrs(), multigraph ? kMultiEdgeSkip : kEdgeSkip);
+    restoreReservedNames(g.graphAttrs(), kGraphSkip);
     return g;
 }
 

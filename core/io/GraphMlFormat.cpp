@@ -168,8 +168,11 @@ private:
                                  " attribute '" + key.name + "' as " + key.typeName +
                                  ", and another key declares it with another type");
         }
-        const auto* col = table.find(key.name);
-        const size_t index = size_t(col - table.columns().data());
+        const AttrColumns& cols = table.columns();
+        const size_t index = size_t(
+            std::find_if(cols.begin(), cols.end(),
+                         [&](const AttrColumn& c) { return c.name == key.name; }) -
+            cols.begin());
         slot.emplace(key.id, index);
         return table.columns()[index];
     }

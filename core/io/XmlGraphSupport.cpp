@@ -181,7 +181,7 @@ bool samePresence(const AttrColumn& a, const AttrColumn& b) {
 }  // namespace
 
 void gatherComponentColumns(AttrTable& table) {
-    std::vector<AttrColumn>& columns = table.columns();
+    AttrColumns& columns = table.columns();
     for (size_t first = 0; first < columns.size(); ++first) {
         const AttrColumn& c0 = columns[first];
         if (c0.kind == AttrKind::String || c0.width != 1) continue;
@@ -228,8 +228,7 @@ void gatherComponentColumns(AttrTable& table) {
         std::vector<bool> drop(columns.size(), false);
         for (uint32_t k = 1; k < width; ++k) drop[byComponent[k]] = true;
         columns[first] = std::move(merged);
-        std::vector<AttrColumn> kept;
-        kept.reserve(columns.size());
+        AttrColumns kept;
         for (size_t j = 0; j < columns.size(); ++j)
             if (!drop[j]) kept.push_back(std::move(columns[j]));
         columns = std::move(kept);
