@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# gtscope-cli end to end: output, exit codes, error format, and conversions through the binary.
+#   tests/cli/test_cli.sh PATH/TO/gtscope-cli FIXTURES_DIR
+set -u
+cli=$1
+fixtures=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME CONDITION-COMMAND...
+    local name=$1; shift
+    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+expect_rc() {  # expect_rc WANT CMD...: runs CMD, keeps its stderr in $work/err
+    local want=$1; shift
+    "$@" >"$work/out" 2>"$work/err"
+    local rc=$?
+    [[ $rc == "$want" ]] || { echo "  exit $rc, wanted $want: $*"; cat "$work/err"; return 1; }
+}
+json_field() {  # json_field FILE EXPR: a field of a JSON file, read with the CLI's own output
+    /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+# info, text and JSON
+check "info karate" expect_rc 0 "$cli" info "$fixtures/networkx/karate.gml"
+check "info text names counts" grep -q "nodes       34" "$work/out"
+check "info --json" expect_rc 0 "$cli" info "$fixtures/networkx/karate.gml" --json
+cp "$work/out" "$work/karate.json"
+check "json nodes" test "$(json_field "$work/karate.json" "d['nodes'], d['edges'], d['components'], d['directed']")" = "34 78 1 False"
+check "json schema" test "$(json_field "$work/karate.json" "[a['name'] for a in d['attributes']['node']]")" = "['club']"
+
+# multi-record files and FILE#N
+check "sdf records" expect_rc 0 "$cli" info "$fixtures/molecules/five.sdf" --json
+check "sdf record count" test "$(json_field "$work/out" "d['records']")" = "5"
+check "sdf #2" expect_rc 0 "$cli" info "$fixtures/molecules/five.sdf#2" --json
+check "sdf #2 is one graph" test "$(json_field "$work/out" "'records' not in d and d['nodes'] > 0")" = "True"
+check "sdf #9 out of range" expect_rc 2 "$cli" info "$fixtures/molecules/five.sdf#9"
+check "out-of-range message" grep -q "record 9 requested" "$work/err"
+
+# bad input: exit 2, "error: <what> (<where>)"
+printf 'graph [\n  node [ id 0 ]\n  edge [ source 0 target 7 ]\n]\n' >"$work/bad.gml"
+check "dangling gml" expect_rc 2 "$cli" info "$work/bad.gml"
+check "error format" grep -qE "^error: .+ \(.*bad\.gml:3\)$" "$work/err"
+check "missing file" expect_rc 2 "$cli" info "$work/none.graphml"
+check "missing file named" grep -q "none.graphml" "$work/err"
+check "unknown extension" expect_rc 2 "$cli" info "$fixtures/molecules/make_expected.py"
+check "unknown command" expect_rc 2 "$cli" frobnicate
+check "unknown option" expect_rc 2 "$cli" info "$fixtures/networkx/karate.gml" --jsn
+check "no arguments" expect_rc 2 "$cli"
+check "help" expect_rc 0 "$cli" --help
+
+# convert: a chain through every network format keeps nodes, edges and the club attribute
+prev="$fixtures/networkx/karate.gml"
+for ext in graphml gexf json gml edges; do
+    check "convert to $ext" expect_rc 0 "$cli" convert "$prev" "$work/k.$ext"
+    check "$ext counts" expect_rc 0 "$cli" info "$work/k.$ext" --json
+    check "$ext 34/78" test "$(json_field "$work/out" "d['nodes'], d['edges']")" = "34 78"
+    if [[ $ext != edges ]]; then
+        check "$ext keeps club" test "$(json_field "$work/out" "[a['name'] for a in d['attributes']['node']]")" = "['club']"
+        prev="$work/k.$ext"
+    fi
+done
+check "convert --to" expect_rc 0 "$cli" convert "$fixtures/networkx/karate.gml" "$work/k.out" --to graphml
+check "--to wrote graphml" grep -q "<graphml" "$work/k.out"
+check "convert several into one-graph format" expect_rc 2 "$cli" convert "$fixtures/molecules/five.sdf" "$work/m.gml"
+check "convert record" expect_rc 0 "$cli" convert "$fixtures/molecules/five.sdf#1" "$work/m.gml"
+check "convert sdf -> smi" expect_rc 0 "$cli" convert "$fixtures/molecules/five.sdf" "$work/m.smi"
+check "five smiles" test "$(grep -c . "$work/m.smi")" = "5"
+
+# a failed conversion leaves no file behind and never clobbers an existing one
+echo "keep me" >"$work/keep.gml"
+check "bad input no write" expect_rc 2 "$cli" convert "$work/bad.gml" "$work/keep.gml"
+check "target untouched" grep -q "keep me" "$work/keep.gml"
+check "no temp files" test -z "$(ls -A "$work" | grep '\.tmp')"
+
+echo "cli: $passed passed, $failed failed"
+[[ $failed == 0 ]]
