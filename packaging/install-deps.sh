@@ -10,7 +10,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
   # Qt 6 (widgets, OpenGL widgets, SVG)
-  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6svg6-dev libgl-dev libegl-dev
+  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-svg-dev libgl-dev libegl-dev
   # engine and file formats
   libeigen3-dev libtbb-dev libsqlite3-dev libpugixml-dev nlohmann-json3-dev zlib1g-dev
   # Dear ImGui (static, backends built in) and the stb headers it needs
@@ -34,11 +34,14 @@ elif [[ -n "${1:-}" ]]; then
   exit 2
 fi
 
+# One dpkg query for all packages; a package dpkg does not know is missing too.
+declare -A installed=()
+while read -r name status; do
+  [[ $status == "install ok installed" ]] && installed[${name%%:*}]=1
+done < <(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null || true)
 missing=()
 for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
+  [[ -n ${installed[$p]:-} ]] || missing+=("$p")
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
