@@ -228,6 +228,12 @@ std::vector<Graph> readNodeLinkJson(std::string_view data, const std::string& so
         const size_t column = lineStart == std::string::npos ? offset + 1 : offset - lineStart;
         throw ParseError(source, lineAt(text, offset),
                          "column " + std::to_string(column) + ": " + what);
+    } catch (const json::exception& e) {
+        // Not a syntax error but a value the parser cannot hold (a number out of range, ...).
+        std::string what = e.what();
+        if (const size_t bracket = what.find("] "); bracket != std::string::npos)
+            what = what.substr(bracket + 2);
+        throw ParseError(source, 0, what);
     }
     if (!doc.is_object()) throw ParseError(source, 1, "the top level must be an object {...}");
     auto nodesIt = doc.find("nodes");
