@@ -30,6 +30,9 @@ constexpr int kMinExtraVectors = 8;
 // Iterative solver: a filter's gain at the spectrum's low end is kept below this, so that
 // vectors it amplifies less are not lost to rounding when the block is re-orthonormalized.
 constexpr double kMaxFilterGain = 1e12;
+// Iterative solver: the damped interval starts at least this fraction above the largest wanted
+// Ritz value (which is > 0: the null space is projected out).
+constexpr double kMinFilterMargin = 0.01;
 
 int checkedInt(size_t n) {
     if (n > size_t(std::numeric_limits<int>::max()))
@@ -94,18 +97,38 @@ void fixSign(Eigen::Ref<Eigen::VectorXd> v) {
     }
 }
 
-// Y = M X over rows in parallel.
-void multiply(const RowSparse& m, const RowMatrix& x, RowMatrix& y) {
-    y.resize(x.rows(), x.cols());
+// out = alpha (M x - shift x) - prev (prev may be null), row by row in parallel: one pass over
+// M per Chebyshev step, the block's rows being contiguous.
+void chebyshevStep(const RowSparse& m, const RowMatrix& x, const RowMatrix* prev, double alpha,
+                   double shift, RowMatrix& out) {
+    const Eigen::Index p = x.cols();
+    out.resize(x.rows(), p);
+    const int* outer = m.outerIndexPtr();
+    const int* inner = m.innerIndexPtr();
+    const double* value = m.valuePtr();
     tbb::parallel_for(tbb::blocked_range<Eigen::Index>(0, m.rows(), 512),
                       [&](const tbb::blocked_range<Eigen::Index>& r) {
+                          std::vector<double> acc(size_t(p), 0.0);
                           for (Eigen::Index row = r.begin(); row != r.end(); ++row) {
-                              auto out = y.row(row);
-                              out.setZero();
-                              for (RowSparse::InnerIterator it(m, row); it; ++it)
-                                  out.noalias() += it.value() * x.row(it.col());
+                              std::fill(acc.begin(), acc.end(), 0.0);
+                              for (int i = outer[row]; i < outer[row + 1]; ++i) {
+                                  const double v = value[i];
+                                  const double* xr = x.data() + Eigen::Index(inner[i]) * p;
+                                  for (Eigen::Index j = 0; j < p; ++j) acc[size_t(j)] += v * xr[j];
+                              }
+                              const double* own = x.data() + row * p;
+                              const double* before = prev ? prev->data() + row * p : nullptr;
+                              double* o = out.data() + row * p;
+                              for (Eigen::Index j = 0; j < p; ++j) {
+                                  o[j] = alpha * (acc[size_t(j)] - shift * own[j]);
+                                  if (before) o[j] -= before[j];
+                              }
                           }
                       });
+}
+
+void multiply(const RowSparse& m, const RowMatrix& x, RowMatrix& y) {
+    chebyshevStep(m, x, nullptr, 1.0, 0.0, y);
 }
 
 // Orthonormal basis of the columns of x (Householder QR, thin Q).
@@ -122,14 +145,13 @@ RowMatrix chebyshevFilter(const RowSparse& m, const RowMatrix& x, int degree, do
     const double half = (high - low) / 2.0;
     const double centre = (high + low) / 2.0;
     RowMatrix prev = x;
-    RowMatrix mx;
-    multiply(m, x, mx);
-    RowMatrix cur = (mx - centre * x) / half;
+    RowMatrix cur;
+    chebyshevStep(m, x, nullptr, 1.0 / half, centre, cur);
+    RowMatrix next;
     for (int i = 2; i <= degree; ++i) {
-        multiply(m, cur, mx);
-        RowMatrix next = (2.0 / half) * (mx - centre * cur) - prev;
-        prev = std::move(cur);
-        cur = std::move(next);
+        chebyshevStep(m, cur, &prev, 2.0 / half, centre, next);
+        std::swap(prev, cur);
+        std::swap(cur, next);
     }
     return cur;
 }
@@ -188,9 +210,13 @@ IterativePairs chebyshevSubspaceIteration(const RowSparse& m, const NullBasis& b
         out.converged = worst <= options.tolerance * bound;
         if (out.converged || round >= options.maxIterations) break;
 
-        // Damp everything from the block's largest Ritz value up: what lies above it is unwanted.
-        double low = theta[p - 1];
-        if (!(low < bound * (1.0 - 1e-9))) low = 0.5 * (theta[wanted - 1] + bound);
+        // Damp everything from the block's largest Ritz value up: what lies above it is
+        // unwanted. When the whole block sits in one cluster (a repeated eigenvalue wider than
+        // the block), damp from a little above the cluster instead, or nothing would separate
+        // the cluster from what lies above it.
+        const double wantedTop = theta[wanted - 1];
+        double low = std::max(theta[p - 1], (1.0 + kMinFilterMargin) * wantedTop);
+        if (!(low < bound)) low = 0.5 * (wantedTop + bound);
         const int degree = filterDegree(options.chebyshevDegree, low, bound);
         x = chebyshevFilter(m, x, degree, low, bound);
     }

@@ -42,8 +42,10 @@ Eigen::SparseMatrix<double> laplacian(const Graph& graph, LaplacianKind kind);
 /// How smallestEigenvectors works; the defaults suit Laplacian positional encodings.
 struct SpectralOptions {
     /// Graphs with at most this many nodes use a dense symmetric eigensolver (exact to rounding);
-    /// larger ones the iterative solver below.
-    size_t denseMaxNodes = 2000;
+    /// larger ones the iterative solver below. The dense solver costs O(n^3) whatever k is
+    /// (Release, one core: about 0.6 s at 1000 nodes, 5 s at 2000, 25 s at 3000), while the
+    /// iterative one took 0.01-0.25 s on the same sizes (random graphs, paths) at k = 8.
+    size_t denseMaxNodes = 1000;
     /// Iterative solver: a Ritz pair (theta, x) is accepted once ||M x - theta x|| <=
     /// tolerance * bound, where bound >= the largest eigenvalue (Gershgorin). Eigenvalue errors
     /// are then about residual^2 / gap, eigenvector angles about residual / gap.
@@ -98,7 +100,12 @@ struct SpectralResult {
 /// Being a block method it finds repeated eigenvalues (up to the block size). It is approximate
 /// (see SpectralOptions::tolerance); rounds grow with bound / (gap between the k'-th and the
 /// block's last eigenvalue), so graphs whose small eigenvalues are extremely close together
-/// relative to the largest (long paths, huge grids) may end unconverged.
+/// relative to the largest may end unconverged. Measured (Release, 2 shared cores, k = 8):
+/// 3000-node cycle 0.8 s; 100k-node random graph (500k edges, N) about 100 rounds, 25 s, its
+/// smallest eigenvalues crowding at the edge of the bulk.
+///
+/// Note: the single-vector Lanczos method would need fewer products on crowded spectra, but
+/// finds each repeated eigenvalue once; the block method was preferred for correctness.
 ///
 /// k <= 0 gives empty results; n = 0 gives an all-padding result. Throws std::invalid_argument
 /// for nonsensical options.
