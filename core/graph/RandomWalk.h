@@ -22,7 +22,8 @@ namespace gts {
 /// distribution after s steps only touches the s-hop ball. Because D P^b is symmetric,
 /// [P^(a+b)]_vv = sum_u [P^a]_vu [P^b]_vu delta_v / delta_u, so only ceil(K/2) steps are
 /// propagated. Cost per node: the edges inside its ceil(K/2)-hop ball, times ceil(K/2).
-/// K <= 0 gives an empty vector. Memory: 12 bytes per node per thread of scratch.
+/// K <= 0 gives an empty vector. Scratch per thread: 4 bytes per node, plus the ball and its
+/// ceil(K/2) + 1 distributions.
 std::vector<double> randomWalkReturnProbabilities(const Graph& graph, int K);
 
 /// The same by dense matrix powers (O(K n^3)): a reference for small graphs. Throws
