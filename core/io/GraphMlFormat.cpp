@@ -97,10 +97,7 @@ private:
     }
 
     bool is(const pugi::xml_node& el, const char* local) const {
-        if (el.type() != pugi::node_element) return false;
-        const std::string_view name = el.name();
-        return name.size() == prefix_.size() + std::char_traits<char>::length(local) &&
-               name.substr(0, prefix_.size()) == prefix_ && name.substr(prefix_.size()) == local;
+        return xml::isElement(el, prefix_, local);
     }
 
     void readKey(const pugi::xml_node& el) {

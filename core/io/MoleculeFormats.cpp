@@ -213,21 +213,7 @@ std::unique_ptr<RDKit::RWMol> moleculeOf(const Graph& graph) {
 /// `moleculeOf` with coordinates: from "pos" when present, else RDKit's 2D depiction.
 std::unique_ptr<RDKit::RWMol> moleculeWithCoords(const Graph& graph) {
     auto mol = moleculeOf(graph);
-    const AttrColumn* pos = graph.nodeAttrs().find(attr::kPos);
-    const bool havePos = pos && pos->kind == AttrKind::Continuous &&
-                         (pos->width == 2 || pos->width == 3) && pos->allPresent() &&
-                         graph.nodeCount() > 0;
-    if (havePos && mol->getNumConformers() == 0) {
-        auto* conf = new RDKit::Conformer(mol->getNumAtoms());
-        bool flat = true;
-        for (size_t v = 0; v < graph.nodeCount(); ++v) {
-            const double z = pos->width == 3 ? pos->realAt(v, 2) : 0.0;
-            if (z != 0.0) flat = false;
-            conf->setAtomPos(unsigned(v), RDGeom::Point3D(pos->realAt(v, 0), pos->realAt(v, 1), z));
-        }
-        conf->set3D(!flat);
-        mol->addConformer(conf, true);
-    } else if (!havePos) {
+    if (mol->getNumConformers() == 0 && !ogb::addConformerFromPositions(*mol, graph)) {
         RdkitLogCapture capture;
         RDDepict::compute2DCoords(*mol);
     }

@@ -253,20 +253,25 @@ std::unique_ptr<RDKit::RWMol> graphToMolecule(const Graph& graph) {
     // double-bond stereo that has no bond directions).
     mol->setProp(RDKit::common_properties::_StereochemDone, 1, true);
 
-    if (const AttrColumn* pos = graph.nodeAttrs().find(attr::kPos);
-        pos && pos->kind == AttrKind::Continuous && (pos->width == 2 || pos->width == 3) &&
-        pos->allPresent() && graph.nodeCount() > 0) {
-        auto* conf = new RDKit::Conformer(mol->getNumAtoms());
-        bool flat = true;
-        for (size_t v = 0; v < graph.nodeCount(); ++v) {
-            const double z = pos->width == 3 ? pos->realAt(v, 2) : 0.0;
-            if (z != 0.0) flat = false;
-            conf->setAtomPos(unsigned(v), RDGeom::Point3D(pos->realAt(v, 0), pos->realAt(v, 1), z));
-        }
-        conf->set3D(!flat);
-        mol->addConformer(conf, true);
-    }
+    addConformerFromPositions(*mol, graph);
     return mol;
+}
+
+bool addConformerFromPositions(RDKit::ROMol& mol, const Graph& graph) {
+    const AttrColumn* pos = graph.nodeAttrs().find(attr::kPos);
+    if (!pos || pos->kind != AttrKind::Continuous || (pos->width != 2 && pos->width != 3) ||
+        !pos->allPresent() || graph.nodeCount() == 0 || graph.nodeCount() != mol.getNumAtoms())
+        return false;
+    auto* conf = new RDKit::Conformer(mol.getNumAtoms());
+    bool flat = true;
+    for (size_t v = 0; v < graph.nodeCount(); ++v) {
+        const double z = pos->width == 3 ? pos->realAt(v, 2) : 0.0;
+        if (z != 0.0) flat = false;
+        conf->setAtomPos(unsigned(v), RDGeom::Point3D(pos->realAt(v, 0), pos->realAt(v, 1), z));
+    }
+    conf->set3D(!flat);
+    mol.addConformer(conf, true);
+    return true;
 }
 
 }  // namespace gts::ogb

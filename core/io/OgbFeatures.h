@@ -71,4 +71,8 @@ Graph moleculeToGraph(const RDKit::ROMol& mol);
 /// atom or bond features, or RDKit rejects the structure.
 std::unique_ptr<RDKit::RWMol> graphToMolecule(const Graph& graph);
 
+/// Gives `mol` a conformer from the graph's "pos" column (continuous, width 2 or 3, every atom
+/// placed; atoms in graph order). Returns false, leaving `mol` alone, when there is no such column.
+bool addConformerFromPositions(RDKit::ROMol& mol, const Graph& graph);
+
 }  // namespace gts::ogb

@@ -35,6 +35,13 @@ size_t lineOf(std::string_view data, const pugi::xml_node& node) {
     return lineAt(data, size_t(offset));
 }
 
+bool isElement(const pugi::xml_node& el, std::string_view prefix, std::string_view local) {
+    if (el.type() != pugi::node_element) return false;
+    const std::string_view name = el.name();
+    return name.size() == prefix.size() + local.size() && name.substr(0, prefix.size()) == prefix &&
+           name.substr(prefix.size()) == local;
+}
+
 std::string_view localName(std::string_view qualified) {
     const size_t colon = qualified.find(':');
     return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);

@@ -24,6 +24,9 @@ size_t lineOf(std::string_view data, const pugi::xml_node& node);
 
 /// "y:ShapeNode" -> "ShapeNode", "node" -> "node".
 std::string_view localName(std::string_view qualified);
+/// Whether `el` is the element `prefix` + `local` ("g:node" with prefix "g:"; prefix "" for the
+/// default namespace).
+bool isElement(const pugi::xml_node& el, std::string_view prefix, std::string_view local);
 /// "y:ShapeNode" -> "y", "node" -> "".
 std::string_view prefixOf(std::string_view qualified);
 
