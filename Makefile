@@ -28,6 +28,7 @@ test-asan: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-rdkit.supp:print_suppressions=0 \
 		ctest --output-on-failure -j $(JOBS) -L core
 
 # Builds every libFuzzer target and runs each for FUZZ_SECONDS on the committed seeds.

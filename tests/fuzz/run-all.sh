@@ -12,7 +12,7 @@ declare -A seeds=(
   [nodelinkjson]="json" [smiles]="smi" [sdf]="sdf" [mol]="mol" [ogbfolder]="csv"
 )
 mkdir -p "$root/fuzz-corpus/crashes"
-export LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan-rdkit.supp:print_suppressions=0"
+export LSAN_OPTIONS="suppressions=$root/tests/lsan-rdkit.supp:print_suppressions=0"
 status=0
 for target in "${!seeds[@]}"; do
   bin=$build/tests/fuzz/fuzz_$target
