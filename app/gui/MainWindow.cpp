@@ -36,13 +36,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     dock->setObjectName(QStringLiteral("graphDock"));
     dock->setWidget(summary_);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
-    auto* placeholder = new QLabel(
-        tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here.\n"
-           "Models, the token sequence and attention views appear here as they are loaded."),
-        this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setWordWrap(true);
-    setCentralWidget(placeholder);
+    summary_->setMinimumWidth(360);
+    placeholder_ = new QLabel(tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here."), this);
+    placeholder_->setAlignment(Qt::AlignCenter);
+    placeholder_->setWordWrap(true);
+    setCentralWidget(placeholder_);
     statusGraph_ = new QLabel(tr("No graph"), this);
     statusBar()->addPermanentWidget(statusGraph_);
     createActions();
@@ -89,6 +87,10 @@ bool MainWindow::openGraph(const QString& path, bool quiet) {
                                   .arg(graph_->nodeCount())
                                   .arg(graph_->edgeCount()));
         setWindowTitle(tr("%1 — GTScope").arg(QFileInfo(path).fileName()));
+        placeholder_->setText(tr("%1 is open: its structure and attributes are in the Graph "
+                                 "panel.\nThe canvas, token sequence and attention views come "
+                                 "with the model engine.")
+                                  .arg(QFileInfo(path).fileName()));
         addRecent(path);
         return true;
     } catch (const std::exception& e) {

@@ -44,6 +44,7 @@ private:
     GraphSummaryView* summary_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QLabel* statusGraph_ = nullptr;
+    QLabel* placeholder_ = nullptr;
 };
 
 }  // namespace gts
