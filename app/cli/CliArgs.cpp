@@ -7,8 +7,10 @@ CliArgs::CliArgs(const std::vector<std::string>& args, std::set<std::string> fla
     bool onlyPositional = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (onlyPositional || a.size() < 2 || a.rfind("--", 0) != 0) {
-            if (!onlyPositional && a.size() >= 2 && a[0] == '-' && a != "-")
+        const bool shortOption = !onlyPositional && a.size() == 2 && a[0] == '-' && a[1] != '-';
+        if (onlyPositional || (!shortOption && (a.size() < 2 || a.rfind("--", 0) != 0))) {
+            if (!onlyPositional && a.size() >= 2 && a[0] == '-' && a != "-" &&
+                !(a[1] >= '0' && a[1] <= '9'))
                 throw UsageError("unknown option '" + a + "'");
             positional_.push_back(a);
             continue;
@@ -17,24 +19,25 @@ CliArgs::CliArgs(const std::vector<std::string>& args, std::set<std::string> fla
             onlyPositional = true;
             continue;
         }
-        std::string name = a.substr(2);
+        // "-o" is the short form of an option named "o".
+        std::string name = a.substr(shortOption ? 1 : 2);
         std::optional<std::string> inlineValue;
         if (auto eq = name.find('='); eq != std::string::npos) {
             inlineValue = name.substr(eq + 1);
             name = name.substr(0, eq);
         }
         if (flags.count(name)) {
-            if (inlineValue) throw UsageError("option --" + name + " takes no value");
+            if (inlineValue) throw UsageError("option " + a + " takes no value");
             flags_.insert(name);
         } else if (valued.count(name)) {
             if (inlineValue) {
                 values_[name] = *inlineValue;
             } else {
-                if (i + 1 >= args.size()) throw UsageError("option --" + name + " needs a value");
+                if (i + 1 >= args.size()) throw UsageError("option " + a + " needs a value");
                 values_[name] = args[++i];
             }
         } else {
-            throw UsageError("unknown option '--" + name + "'");
+            throw UsageError("unknown option '" + a + "'");
         }
     }
 }
