@@ -9,5 +9,8 @@ namespace gts::cli {
 
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
+int runTokenize(const std::vector<std::string>& args);
+int runDetokenize(const std::vector<std::string>& args);
+int runVocab(const std::vector<std::string>& args);
 
 }  // namespace gts::cli

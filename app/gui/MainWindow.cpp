@@ -15,6 +15,7 @@
 #include <QStatusBar>
 
 #include "GraphSummaryView.h"
+#include "TokenTableView.h"
 #include "graph/GraphSummary.h"
 #include "io/GraphIO.h"
 
@@ -37,6 +38,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     dock->setWidget(summary_);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     summary_->setMinimumWidth(360);
+    tokens_ = new TokenTableView(this);
+    tokens_->setObjectName(QStringLiteral("tokenTable"));
+    auto* tokenDock = new QDockWidget(tr("Tokens"), this);
+    tokenDock->setObjectName(QStringLiteral("tokenDock"));
+    tokenDock->setWidget(tokens_);
+    addDockWidget(Qt::BottomDockWidgetArea, tokenDock);
     placeholder_ = new QLabel(tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here."), this);
     placeholder_->setAlignment(Qt::AlignCenter);
     placeholder_->setWordWrap(true);
@@ -80,6 +87,7 @@ bool MainWindow::openGraph(const QString& path, bool quiet) {
         auto g = std::make_unique<Graph>(io::readGraph(path.toStdString()));
         summary_->showSummary(summarize(*g));
         graph_ = std::move(g);
+        tokens_->setGraph(graph_.get());
         graphPath_ = path;
         lastError_.clear();
         statusGraph_->setText(tr("%1 — %2 nodes, %3 edges")
@@ -87,9 +95,10 @@ bool MainWindow::openGraph(const QString& path, bool quiet) {
                                   .arg(graph_->nodeCount())
                                   .arg(graph_->edgeCount()));
         setWindowTitle(tr("%1 — GTScope").arg(QFileInfo(path).fileName()));
-        placeholder_->setText(tr("%1 is open: its structure and attributes are in the Graph "
-                                 "panel.\nThe canvas, token sequence and attention views come "
-                                 "with the model engine.")
+        placeholder_->setText(tr("%1 is open: its structure is in the Graph panel and its "
+                                 "GraphGPT tokens in the Tokens panel (hover a token to see what "
+                                 "it stands for).\nThe canvas and attention views come with the "
+                                 "model engine.")
                                   .arg(QFileInfo(path).fileName()));
         addRecent(path);
         return true;

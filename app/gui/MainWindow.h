@@ -12,6 +12,7 @@ class QMenu;
 namespace gts {
 
 class GraphSummaryView;
+class TokenTableView;
 
 /// The GTScope main window: opens graphs and shows what they hold. Views of the model, the
 /// token sequence and attention join it as the engine lands.
@@ -26,6 +27,7 @@ public:
     bool openGraph(const QString& path, bool quiet = false);
     const Graph* graph() const { return graph_.get(); }
     GraphSummaryView* summaryView() const { return summary_; }
+    TokenTableView* tokenView() const { return tokens_; }
     QString lastError() const { return lastError_; }
 
 protected:
@@ -42,6 +44,7 @@ private:
     QString graphPath_;
     QString lastError_;
     GraphSummaryView* summary_ = nullptr;
+    TokenTableView* tokens_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QLabel* statusGraph_ = nullptr;
     QLabel* placeholder_ = nullptr;

@@ -75,5 +75,42 @@ check "bad input no write" expect_rc 2 "$cli" convert "$work/bad.gml" "$work/kee
 check "target untouched" grep -q "keep me" "$work/keep.gml"
 check "no temp files" test -z "$(ls -A "$work" | grep '\.tmp')"
 
+# tokenize / detokenize / vocab
+vocab=$fixtures/../../../shared/graphgpt/pcqm4m-v2.vocab
+printf 'CCO\tethanol\n' >"$work/ethanol.smi"
+check "tokenize json" expect_rc 0 "$cli" tokenize "$work/ethanol.smi" --seed 7 --json
+cp "$work/out" "$work/ethanol.tokens.json"
+check "13 tokens per position" test "$(json_field "$work/ethanol.tokens.json" "sorted(set(len(p) for p in d['tokens']))")" = "[13]"
+check "walk covers the molecule" test "$(json_field "$work/ethanol.tokens.json" "sorted(set(d['path'])), d['components']")" = "[0, 1, 2] 1"
+check "provenance per position" test "$(json_field "$work/ethanol.tokens.json" "len(d['provenance']) == len(d['tokens'])")" = "True"
+check "same seed, same tokens" expect_rc 0 "$cli" tokenize "$work/ethanol.smi" --seed 7 --json
+check "deterministic" cmp -s "$work/out" "$work/ethanol.tokens.json"
+check "start node" expect_rc 0 "$cli" tokenize "$work/ethanol.smi" --start 2 --json
+check "starts there" test "$(json_field "$work/out" "d['path'][0]")" = "2"
+check "explicit path" expect_rc 0 "$cli" tokenize "$work/ethanol.smi" --path 0,1,2 --cyclic 0 --json
+check "path kept, sequential indices" test "$(json_field "$work/out" "d['path'], [p[0] for p in d['tokens']]")" = "[0, 1, 2] ['0', '1', '2']"
+check "bad path" expect_rc 2 "$cli" tokenize "$work/ethanol.smi" --path 0,2
+check "unknown start" expect_rc 2 "$cli" tokenize "$work/ethanol.smi" --start 9
+if [[ -f $vocab ]]; then
+    check "ids with GraphGPT's vocab" expect_rc 0 "$cli" tokenize "$work/ethanol.smi" --vocab "$vocab" --node-scope 64 --scope-base 64 --json
+    check "ids shaped like tokens" test "$(json_field "$work/out" "[len(p) for p in d['ids']] == [len(p) for p in d['tokens']] and min(min(p) for p in d['ids']) > 0")" = "True"
+    check "index beyond the vocab" expect_rc 2 "$cli" tokenize "$work/ethanol.smi" --vocab "$vocab" --path 0,1,2 --cyclic 2 --seed 1 --node-scope 512
+    check "unknown token named" grep -q "is not in the vocab" "$work/err"
+    check "vocab check" expect_rc 0 "$cli" vocab check "$vocab" "$fixtures/molecules/five.sdf" --node-scope 64 --scope-base 64
+fi
+check "detokenize" expect_rc 0 "$cli" detokenize "$work/ethanol.tokens.json" -o "$work/ethanol.json"
+check "decoded molecule" expect_rc 0 "$cli" info "$work/ethanol.json" --json
+check "3 atoms 2 bonds" test "$(json_field "$work/out" "d['nodes'], d['edges']")" = "3 2"
+check "karate tokens" expect_rc 0 "$cli" tokenize "$fixtures/networkx/karate.gml" --seed 5 --json
+cp "$work/out" "$work/karate.tokens.json"
+check "karate detokenize" expect_rc 0 "$cli" detokenize "$work/karate.tokens.json" -o "$work/karate.back.gml"
+check "karate back" expect_rc 0 "$cli" info "$work/karate.back.gml" --json
+check "karate 34/78" test "$(json_field "$work/out" "d['nodes'], d['edges']")" = "34 78"
+check "vocab build" expect_rc 0 "$cli" vocab build "$fixtures/molecules/five.sdf" -o "$work/five.vocab"
+check "vocab check own" expect_rc 0 "$cli" vocab check "$work/five.vocab" "$fixtures/molecules/five.sdf"
+printf 'C[Se]C\n' >"$work/selenium.smi"
+check "vocab lacks selenium" expect_rc 2 "$cli" vocab check "$work/five.vocab" "$work/selenium.smi"
+check "names missing tokens" grep -q "molecule#node#0#33" "$work/err"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed == 0 ]]

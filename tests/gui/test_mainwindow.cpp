@@ -6,6 +6,10 @@
 
 #include "GraphSummaryView.h"
 #include "MainWindow.h"
+#include "TokenTableView.h"
+
+#include <QSpinBox>
+#include <QTableWidget>
 
 using gts::MainWindow;
 
@@ -28,6 +32,31 @@ private slots:
         QCOMPARE(w.summaryView()->valueOf(QStringLiteral("Components")),
                  QStringLiteral("1 (largest 4 nodes)"));
         QVERIFY(w.windowTitle().startsWith(QStringLiteral("triangle-tail.edges")));
+    }
+
+    void tokensPanelShowsTheSequenceWithProvenance() {
+        MainWindow w;
+        QVERIFY(w.openGraph(QStringLiteral(GTS_FIXTURES_DIR "/gui/triangle-tail.edges"), true));
+        gts::TokenTableView* view = w.tokenView();
+        QVERIFY(view->sequence().has_value());
+        const auto& seq = *view->sequence();
+        QCOMPARE(view->table()->rowCount(), int(seq.positions.size()));
+        // Every one of the 4 edges is walked, so there are at least 5 positions; the first
+        // cell of each row is a node index whose tooltip names the node.
+        QVERIFY(seq.positions.size() >= 5);
+        const QTableWidgetItem* first = view->table()->item(0, 0);
+        QVERIFY(first);
+        QCOMPARE(first->text(), QString::fromStdString(seq.positions[0][0]));
+        QVERIFY2(first->toolTip().startsWith(QStringLiteral("index of node")),
+                 qPrintable(first->toolTip()));
+        // Another seed re-tokenizes: a different walk or re-indexing for some seed.
+        const auto before = seq.positions;
+        bool changed = false;
+        for (int s = 1; s < 10 && !changed; ++s) {
+            view->seedBox()->setValue(s);
+            changed = view->sequence()->positions != before;
+        }
+        QVERIFY(changed);
     }
 
     void badFileKeepsTheCurrentGraphAndSaysWhere() {
