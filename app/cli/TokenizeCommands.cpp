@@ -23,7 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string> kTokenizeValued = {"layout",     "world",      "node-scope",
+const std::set<std::string> kTokenizeValued = {"layout",     "world",      "node-scope", "first-index",
                                                "scope-base", "cyclic",     "node-columns",
                                                "edge-columns", "format"};
 const std::set<std::string> kTokenizeFlags = {"add-eos", "keep-edge-type", "permute"};
@@ -61,6 +61,7 @@ TokenizeOptions tokenizeOptions(const CliArgs& a) {
     const uint64_t cyclic = parseCount(a, "cyclic", uint64_t(o.reindex));
     if (cyclic > 2) throw UsageError("--cyclic is 0, 1 or 2");
     o.reindex = ReindexMode(cyclic);
+    if (a.value("first-index")) o.firstIndex = uint32_t(parseCount(a, "first-index", 0));
     o.addEos = a.flag("add-eos");
     o.removeEdgeTypeToken = !a.flag("keep-edge-type");
     o.permuteNodes = a.flag("permute");
@@ -179,7 +180,7 @@ int runTokenize(const std::vector<std::string>& args) {
     CliArgs a(args, flags, valued);
     a.requirePositional(1, "gtscope-cli tokenize GRAPH[#N] [--vocab FILE] [--seed N] "
                            "[--layout stacked|stacked-long|flat] [--start NODE] [--path n0,n1,...] "
-                           "[--cyclic 0|1|2] [--node-scope 512] [--scope-base 512] "
+                           "[--cyclic 0|1|2] [--first-index N] [--node-scope 512] [--scope-base 512] "
                            "[--world molecule] [--add-eos] [--keep-edge-type] [--json]");
     const TokenizeOptions options = tokenizeOptions(a);
     const Graph g = io::readGraph(a.positional()[0], readOptions(a));

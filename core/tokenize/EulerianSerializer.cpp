@@ -295,8 +295,14 @@ Serialization EulerianSerializer::serialize(const Graph& graph) const {
         firstSeen.push_back(v);
     }
     const uint32_t scope = options_.nodeScope;
-    const uint32_t startIndex =
+    if (options_.firstIndex && *options_.firstIndex >= scope)
+        throw std::invalid_argument("first index " + std::to_string(*options_.firstIndex) +
+                                    " is not below the node scope " + std::to_string(scope));
+    // The draw happens even when firstIndex is given, so the Random mode's draws that follow
+    // do not depend on it.
+    uint32_t startIndex =
         options_.reindex == ReindexMode::Sequential ? 0 : uint32_t(random.below(scope));
+    if (options_.reindex == ReindexMode::Cyclic && options_.firstIndex) startIndex = *options_.firstIndex;
     std::unordered_map<uint32_t, uint32_t> swapped;  // sparse Fisher–Yates over [0, scope)
     auto slot = [&](uint32_t i) {
         const auto it = swapped.find(i);

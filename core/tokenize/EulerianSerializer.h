@@ -97,6 +97,9 @@ struct SerializeOptions {
     /// jumps), visit every node and traverse every edge.
     std::optional<std::vector<NodeId>> path;
     ReindexMode reindex = ReindexMode::Cyclic;
+    /// Cyclic mode: the index of the first node (below nodeScope) instead of a random one, so
+    /// that a sequence made elsewhere can be reproduced with its path. Ignored by other modes.
+    std::optional<uint32_t> firstIndex;
     /// Number of distinct node indices; the graph may have at most this many nodes.
     uint32_t nodeScope = 512;
     /// Indices at or above this split into two tokens "q*base", "r"; 0 never splits.

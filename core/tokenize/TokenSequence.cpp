@@ -343,6 +343,7 @@ TokenSequence tokenize(const Graph& graph, const TokenizeOptions& options, uint6
     SerializeOptions so;
     so.seed = seed;
     so.reindex = options.reindex;
+    so.firstIndex = options.firstIndex;
     so.nodeScope = options.nodeScope;
     so.scopeBase = options.scopeBase;
     so.eulerize = options.eulerize;

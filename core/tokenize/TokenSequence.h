@@ -58,6 +58,8 @@ struct TokenizeOptions {
     uint32_t nodeScope = 512;
     uint32_t scopeBase = 512;
     ReindexMode reindex = ReindexMode::Cyclic;
+    /// Cyclic mode: the first node's index instead of a random one (see SerializeOptions).
+    std::optional<uint32_t> firstIndex;
     bool removeEdgeTypeToken = true;
     bool addEos = false;
     AttrAssignment attrAssignment = AttrAssignment::First;  // flat layout only

@@ -89,6 +89,9 @@ check "start node" expect_rc 0 "$cli" tokenize "$work/ethanol.smi" --start 2 --j
 check "starts there" test "$(json_field "$work/out" "d['path'][0]")" = "2"
 check "explicit path" expect_rc 0 "$cli" tokenize "$work/ethanol.smi" --path 0,1,2 --cyclic 0 --json
 check "path kept, sequential indices" test "$(json_field "$work/out" "d['path'], [p[0] for p in d['tokens']]")" = "[0, 1, 2] ['0', '1', '2']"
+check "path and first index reproduce a cyclic sequence" expect_rc 0 "$cli" tokenize "$work/ethanol.smi" --json --path "$(json_field "$work/ethanol.tokens.json" "','.join(map(str, d['path']))")" --first-index "$(json_field "$work/ethanol.tokens.json" "d['tokens'][0][0]")" --seed 99
+check "same tokens from another seed" test "$(json_field "$work/out" "d['tokens']")" = "$(json_field "$work/ethanol.tokens.json" "d['tokens']")"
+check "first index beyond scope" expect_rc 2 "$cli" tokenize "$work/ethanol.smi" --first-index 512
 check "bad path" expect_rc 2 "$cli" tokenize "$work/ethanol.smi" --path 0,2
 check "unknown start" expect_rc 2 "$cli" tokenize "$work/ethanol.smi" --start 9
 if [[ -f $vocab ]]; then
