@@ -306,18 +306,7 @@ private:
         }
 
         std::unordered_map<std::string_view, NodeId> nodeIndex;
-        nodeIndex.reserve(nodeEls.size());
-        g.addNodes(nodeEls.size());
-        for (size_t v = 0; v < nodeEls.size(); ++v) {
-            const pugi::xml_attribute id = nodeEls[v].attribute("id");
-            if (!id || !*id.value()) fail(nodeEls[v], "<node> without an id");
-            auto [it, fresh] = nodeIndex.emplace(id.value(), NodeId(v));
-            if (!fresh)
-                fail(nodeEls[v], std::string("duplicate node id '") + id.value() +
-                                     "' (first declared on line " +
-                                     std::to_string(xml::lineOf(data_, nodeEls[it->second])) + ")");
-            g.setNodeKey(NodeId(v), id.value());
-        }
+        xml::addNodesById(g, nodeEls, data_, source_, nodeIndex);
 
         AttrTable& nodes = g.nodeAttrs();
         makeColumns(nodes, nodeDecls_);

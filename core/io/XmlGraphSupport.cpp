@@ -249,4 +249,21 @@ bool fitsInt32(const AttrColumn& column) {
     return true;
 }
 
+void addNodesById(Graph& graph, const std::vector<pugi::xml_node>& nodeEls, std::string_view data,
+                  const std::string& source, std::unordered_map<std::string_view, NodeId>& index) {
+    index.reserve(index.size() + nodeEls.size());
+    const NodeId first = graph.addNodes(nodeEls.size());
+    for (size_t k = 0; k < nodeEls.size(); ++k) {
+        const pugi::xml_attribute id = nodeEls[k].attribute("id");
+        if (!id || !*id.value()) throw ParseError(source, lineOf(data, nodeEls[k]), "<node> without an id");
+        auto [it, fresh] = index.emplace(id.value(), NodeId(first + k));
+        if (!fresh)
+            throw ParseError(source, lineOf(data, nodeEls[k]),
+                             std::string("duplicate node id '") + id.value() +
+                                 "' (first declared on line " +
+                                 std::to_string(lineOf(data, nodeEls[it->second - first])) + ")");
+        graph.setNodeKey(NodeId(first + k), id.value());
+    }
+}
+
 }  // namespace gts::io::xml

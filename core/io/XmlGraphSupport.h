@@ -9,8 +9,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+#include <unordered_map>
 
 #include "graph/Attributes.h"
+#include "graph/Graph.h"
 
 namespace gts::io::xml {
 
@@ -60,5 +63,11 @@ void gatherComponentColumns(AttrTable& table);
 
 /// True when every value of a discrete column fits in 32 bits (GraphML "int", GEXF "integer").
 bool fitsInt32(const AttrColumn& column);
+
+/// Adds one node per element of `nodeEls` to `graph`, keyed by its `id` attribute, and fills
+/// `index` (id -> node; the views point into the document). A missing or repeated id is a
+/// ParseError at the element's line.
+void addNodesById(Graph& graph, const std::vector<pugi::xml_node>& nodeEls, std::string_view data,
+                  const std::string& source, std::unordered_map<std::string_view, NodeId>& index);
 
 }  // namespace gts::io::xml
