@@ -79,6 +79,11 @@ TEST(TorchCheckpoint, StripsModulePrefix) {
     expectMatches(got, expected()["module_prefix"]);
 }
 
+TEST(TorchCheckpoint, ReadsZip64CentralDirectory) {
+    // Sizes and offsets only in the zip64 extra fields and end record.
+    expectMatches(readTorchCheckpoint(kDir / "zip64.pt"), expected()["module_prefix"]);
+}
+
 TEST(TorchCheckpoint, UsesNestedModelDict) {
     expectMatches(readTorchCheckpoint(kDir / "nested_model.pt"), expected()["nested_model"]);
 }
