@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include "checkpoint/TorchCheckpoint.h"
 #include "checkpoint/ZipArchive.h"
@@ -43,6 +44,71 @@ void expectRefused(const fs::path& file, const std::string& fragment) {
         ADD_FAILURE() << file << " accepted; expected: " << fragment;
     } catch (const io::ParseError& e) {
         EXPECT_EQ(e.source(), file.string());
+        EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+}
+
+void putLe(std::string& out, uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out += char((v >> (8 * i)) & 0xff);
+}
+
+// A STORED zip of the given entries, laid out as the zip spec says (local headers + data, the
+// central directory, the end record), for hand-written pickles.
+std::string makeZip(const std::vector<std::pair<std::string, std::string>>& entries) {
+    std::string out, central;
+    for (const auto& [name, data] : entries) {
+        const uint32_t crc = uint32_t(
+            crc32(0L, reinterpret_cast<const Bytef*>(data.data()), uInt(data.size())));
+        const uint64_t lho = out.size();
+        putLe(out, 0x04034b50, 4); putLe(out, 20, 2); putLe(out, 0, 2); putLe(out, 0, 2);
+        putLe(out, 0, 4); putLe(out, crc, 4); putLe(out, data.size(), 4); putLe(out, data.size(), 4);
+        putLe(out, name.size(), 2); putLe(out, 0, 2);
+        out += name + data;
+        putLe(central, 0x02014b50, 4); putLe(central, 20, 2); putLe(central, 20, 2);
+        putLe(central, 0, 2); putLe(central, 0, 2); putLe(central, 0, 4); putLe(central, crc, 4);
+        putLe(central, data.size(), 4); putLe(central, data.size(), 4); putLe(central, name.size(), 2);
+        putLe(central, 0, 2); putLe(central, 0, 2); putLe(central, 0, 2); putLe(central, 0, 2);
+        putLe(central, 0, 4); putLe(central, lho, 4);
+        central += name;
+    }
+    const uint64_t cdOffset = out.size();
+    out += central;
+    putLe(out, 0x06054b50, 4); putLe(out, 0, 2); putLe(out, 0, 2);
+    putLe(out, entries.size(), 2); putLe(out, entries.size(), 2);
+    putLe(out, central.size(), 4); putLe(out, cdOffset, 4); putLe(out, 0, 2);
+    return out;
+}
+
+std::string binunicode(const std::string& s) {
+    std::string out = "X";
+    putLe(out, s.size(), 4);
+    return out + s;
+}
+
+// {key: _rebuild_tensor_v2(storage('0', numel), offset, size, stride, False, OrderedDict())}
+// in protocol 2, with sizes/strides as BININT1 tuples.
+std::string tensorPickle(const std::string& key, int numel, int offset,
+                         const std::vector<int>& size, const std::vector<int>& stride) {
+    auto ints = [](const std::vector<int>& v) {
+        std::string t = "(";
+        for (int x : v) t += std::string("K") + char(x);
+        return t + "t";
+    };
+    return std::string("\x80\x02}") + binunicode(key) + "ctorch._utils\n_rebuild_tensor_v2\n(" +
+           "(" + binunicode("storage") + "ctorch\nFloatStorage\n" + binunicode("0") +
+           binunicode("cpu") + "K" + char(numel) + "tQ" + "K" + char(offset) + ints(size) +
+           ints(stride) + "\x89" "ccollections\nOrderedDict\n)RtRs.";
+}
+
+std::string floats(const std::vector<float>& v) {
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
+}
+
+void expectBytesRefused(const std::string& zip, const std::string& fragment) {
+    try {
+        readTorchCheckpointFromBytes(zip, "mem.pt");
+        ADD_FAILURE() << "accepted; expected: " << fragment;
+    } catch (const io::ParseError& e) {
         EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
     }
 }
@@ -140,4 +206,44 @@ TEST(ZipArchive, ListsTorchEntries) {
     ASSERT_NE(zip.find("state_dict/data/0"), nullptr);
     EXPECT_EQ(zip.read(*zip.find("state_dict/data/0")).size(), 48u);  // 12 f32
     EXPECT_EQ(zip.find("nope"), nullptr);
+}
+
+TEST(TorchPickle, HandWrittenStridedTensor) {
+    // Storage 0..5, offset 1, size [2, 2], stride [1, 2]: elements (1, 3, 2, 4).
+    const std::string zip = makeZip({{"a/data.pkl", tensorPickle("t", 6, 1, {2, 2}, {1, 2})},
+                                     {"a/data/0", floats({0, 1, 2, 3, 4, 5})}});
+    const auto got = readTorchCheckpointFromBytes(zip, "mem.pt");
+    const Tensor& t = got.at("t");
+    EXPECT_EQ(t.shape(), (Tensor::Shape{2, 2}));
+    EXPECT_EQ(std::vector<float>(t.data(), t.data() + 4), (std::vector<float>{1, 3, 2, 4}));
+}
+
+TEST(TorchPickle, RefusesTensorBeyondStorage) {
+    expectBytesRefused(makeZip({{"a/data.pkl", tensorPickle("t", 6, 3, {2, 2}, {2, 1})},
+                                {"a/data/0", floats({0, 1, 2, 3, 4, 5})}}),
+                       "reaches element 6 of 6");
+}
+
+TEST(TorchPickle, RefusesStorageLargerThanItsBlob) {
+    expectBytesRefused(makeZip({{"a/data.pkl", tensorPickle("t", 200, 0, {2}, {1})},
+                                {"a/data/0", floats({0, 1})}}),
+                       "claims 200 elements but holds 8 bytes");
+}
+
+TEST(TorchPickle, RefusesMissingStorage) {
+    expectBytesRefused(makeZip({{"a/data.pkl", tensorPickle("t", 2, 0, {2}, {1})}}),
+                       "has no entry a/data/0");
+}
+
+TEST(TorchPickle, RefusesStackGlobalEval) {
+    const std::string pkl = "\x80\x04\x8c\x08" "builtins\x8c\x04" "eval\x93\x8c\x01" "1\x85R.";
+    expectBytesRefused(makeZip({{"a/data.pkl", pkl}}), "refused global builtins.eval");
+}
+
+TEST(TorchPickle, RefusesUnsetMemoAndNonTensorValues) {
+    expectBytesRefused(makeZip({{"a/data.pkl", "\x80\x02h\x05."}}), "memo index 5 was never stored");
+    // {"x": -2} (LONG1 0xfe) is a dict, but its value is no tensor.
+    expectBytesRefused(makeZip({{"a/data.pkl", "\x80\x02}" + binunicode("x") + "\x8a\x01\xfes."}}),
+                       "entry \"x\" is a int, not a tensor");
+    expectBytesRefused(makeZip({{"a/data.pkl", "\x80\x02]."}}), "holds a list, not a dict");
 }
