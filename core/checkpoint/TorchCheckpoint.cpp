@@ -1,5 +1,6 @@
 #include "checkpoint/TorchCheckpoint.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -30,7 +31,13 @@ struct Value {
     DType dtype = DType::F32;                  // Storage
     uint64_t numel = 0;                        // Storage
     Tensor tensor;
+    int depth = 0;           // nesting depth of containers below this value
+    bool contained = false;  // already placed in a tuple, list or dict
 };
+
+// Values nest at most this deep. Bounds the recursion of freeing nested values; state dicts
+// nest two or three levels.
+constexpr int kMaxNesting = 100;
 
 Ptr make(Value::Kind k) {
     auto v = std::make_shared<Value>();
@@ -154,10 +161,21 @@ private:
         p->s.assign(s);
         return p;
     }
-    Ptr tuple(std::vector<Ptr> items) {
+    Ptr tuple(std::vector<Ptr> items, size_t at) {
         auto p = make(Value::Kind::Tuple);
+        for (const auto& x : items) adopt(*p, x, at);
         p->items = std::move(items);
         return p;
+    }
+    // Records that `child` goes into `container`. A container may not change once nested in
+    // another (torch fills each dict before placing it), so depths stay exact and no value can
+    // come to contain itself.
+    void adopt(Value& container, const Ptr& child, size_t at) {
+        if (child.get() == &container) fail(at, "a container cannot contain itself");
+        if (child->depth + 1 > kMaxNesting)
+            fail(at, "values nest deeper than " + std::to_string(kMaxNesting) + " levels");
+        container.depth = std::max(container.depth, child->depth + 1);
+        child->contained = true;
     }
     void memoPut(uint32_t idx, size_t at) {
         memo_[idx] = top(at);
@@ -171,6 +189,8 @@ private:
         if (dict->kind != Value::Kind::Dict)
             fail(at, std::string("SETITEM(S) on a ") + kindName(dict->kind));
         if (kv.size() % 2) fail(at, "SETITEMS with an odd number of values");
+        if (dict->contained) fail(at, "SETITEM(S) on a dict already nested in another value");
+        for (const auto& x : kv) adopt(*dict, x, at);
         for (size_t k = 0; k < kv.size(); k += 2) {
             bool replaced = false;
             if (kv[k]->kind == Value::Kind::Str)
@@ -191,11 +211,11 @@ private:
         case ']': push(make(Value::Kind::List)); break;      // EMPTY_LIST
         case ')': push(make(Value::Kind::Tuple)); break;     // EMPTY_TUPLE
         case '(': push(make(Value::Kind::Mark)); break;      // MARK
-        case 't': push(tuple(popToMark(at))); break;         // TUPLE
+        case 't': push(tuple(popToMark(at), at)); break;         // TUPLE
         case 0x85: case 0x86: case 0x87: {                   // TUPLE1..3
             std::vector<Ptr> items(size_t(op - 0x84));
             for (size_t k = items.size(); k-- > 0;) items[k] = pop(at);
-            push(tuple(std::move(items)));
+            push(tuple(std::move(items), at));
             break;
         }
         case 's': {                                          // SETITEM
@@ -214,6 +234,8 @@ private:
             Ptr& list = top(at);
             if (list->kind != Value::Kind::List)
                 fail(at, std::string("APPEND(S) on a ") + kindName(list->kind));
+            if (list->contained) fail(at, "APPEND(S) on a list already nested in another value");
+            for (const auto& x : add) adopt(*list, x, at);
             list->items.insert(list->items.end(), add.begin(), add.end());
             break;
         }
@@ -387,20 +409,21 @@ private:
         }
         if (count != 0) {
             for (size_t d = 0; d < size.size(); ++d) {
+                // Zero strides could make a tiny storage claim a huge tensor; copies are bounded
+                // by the storage size instead.
+                if (count > storage.numel / uint64_t(size[d]))
+                    fail(at, "tensor of more elements than its storage \"" + storage.s +
+                                 "\" (broadcast views are not supported)");
+                count *= uint64_t(size[d]);
                 const uint64_t span = uint64_t(size[d] - 1);
-                if (span != 0 && uint64_t(stride[d]) > (std::numeric_limits<uint64_t>::max() - last) / span)
+                if (span != 0 &&
+                    uint64_t(stride[d]) > (std::numeric_limits<uint64_t>::max() - last) / span)
                     fail(at, "tensor extent overflows");
                 last += span * uint64_t(stride[d]);
-                if (count > storage.numel) break;
-                count *= uint64_t(size[d]);
             }
             if (last >= storage.numel)
                 fail(at, "tensor on storage \"" + storage.s + "\" reaches element " +
                              std::to_string(last) + " of " + std::to_string(storage.numel));
-            // Zero strides could make a tiny storage claim a huge tensor; copies are bounded by
-            // the storage size instead.
-            if (count > storage.numel)
-                fail(at, "tensor of more elements than its storage (broadcast views are not supported)");
         }
         const auto bytes = blob(storage, at);
         Tensor t;

@@ -13,6 +13,7 @@
 using namespace gts;
 using namespace gts::checkpoint;
 namespace fs = std::filesystem;
+using namespace std::string_literals;
 
 namespace {
 
@@ -246,4 +247,23 @@ TEST(TorchPickle, RefusesUnsetMemoAndNonTensorValues) {
     expectBytesRefused(makeZip({{"a/data.pkl", "\x80\x02}" + binunicode("x") + "\x8a\x01\xfes."}}),
                        "entry \"x\" is a int, not a tensor");
     expectBytesRefused(makeZip({{"a/data.pkl", "\x80\x02]."}}), "holds a list, not a dict");
+}
+
+TEST(TorchPickle, RefusesDeepNestingAndSelfContainment) {
+    // 200 nested one-element tuples: (((...),),)
+    std::string deep = "\x80\x02N";
+    for (int i = 0; i < 200; ++i) deep += "\x85";
+    expectBytesRefused(makeZip({{"a/data.pkl", deep + "."}}), "nest deeper than 100");
+    // l = []; l.append(l)
+    expectBytesRefused(makeZip({{"a/data.pkl", "\x80\x02]q\x00h\x00" "a."s}}), "cannot contain itself");
+    // d = {}; t = (d,); d["k"] = None: mutation after nesting.
+    expectBytesRefused(makeZip({{"a/data.pkl", "\x80\x02}q\x00\x85h\x00"s + binunicode("k") + "Ns."}}),
+                       "already nested");
+}
+
+TEST(TorchPickle, RefusesBroadcastBeyondStorage) {
+    // size [200] with stride 0 over a 2-element storage.
+    expectBytesRefused(makeZip({{"a/data.pkl", tensorPickle("t", 2, 0, {200}, {0})},
+                                {"a/data/0", floats({0, 1})}}),
+                       "more elements than its storage");
 }
