@@ -482,6 +482,13 @@ std::map<std::string, Tensor> readTorchCheckpointFromBytes(std::string_view byte
                          "no <prefix>/data.pkl entry (not a torch zip checkpoint; the legacy "
                          "pre-1.6 format is not supported)");
     const std::string prefix = pickle->name.substr(0, pickle->name.size() - std::strlen("data.pkl"));
+    // torch >= 2.1 records the writer's byte order; older files are always little-endian.
+    if (const ZipEntry* order = zip.find(prefix + "byteorder")) {
+        const std::string value = zip.read(*order);
+        if (value != "little")
+            throw ParseError(sourceName, 0, "storages are in byte order \"" + value.substr(0, 16) +
+                                                "\"; only little-endian checkpoints are supported");
+    }
     const std::string pkl = zip.read(*pickle);
     const Ptr root = Unpickler(pkl, zip, prefix, sourceName).run();
 

@@ -267,3 +267,13 @@ TEST(TorchPickle, RefusesBroadcastBeyondStorage) {
                                 {"a/data/0", floats({0, 1})}}),
                        "more elements than its storage");
 }
+
+TEST(TorchPickle, HonoursByteOrderRecord) {
+    const std::string pkl = tensorPickle("t", 2, 0, {2}, {1});
+    const auto little = readTorchCheckpointFromBytes(
+        makeZip({{"a/data.pkl", pkl}, {"a/byteorder", "little"}, {"a/data/0", floats({7, 8})}}), "le.pt");
+    EXPECT_EQ(little.at("t").data()[1], 8.0f);
+    expectBytesRefused(
+        makeZip({{"a/data.pkl", pkl}, {"a/byteorder", "big"}, {"a/data/0", floats({7, 8})}}),
+        "byte order \"big\"");
+}
