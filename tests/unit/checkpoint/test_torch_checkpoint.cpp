@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -276,4 +277,30 @@ TEST(TorchPickle, HonoursByteOrderRecord) {
     expectBytesRefused(
         makeZip({{"a/data.pkl", pkl}, {"a/byteorder", "big"}, {"a/data/0", floats({7, 8})}}),
         "byte order \"big\"");
+}
+
+TEST(TorchPickle, MutatedPicklesFailCleanly) {
+    // Seeded single-byte mutations of torch's own pickle, re-zipped with correct CRCs so the
+    // VM (not the CRC check) meets them: each either loads or throws ParseError.
+    const std::string bytes = io::readFileBytes(kDir / "state_dict.pt");
+    const ZipArchive zip(bytes, "state_dict.pt");
+    std::vector<std::pair<std::string, std::string>> entries;
+    for (const auto& e : zip.entries()) entries.emplace_back(e.name, zip.read(e));
+    ASSERT_EQ(entries[0].first, "state_dict/data.pkl");
+    const std::string original = entries[0].second;
+    std::mt19937 rng(12345);
+    size_t refused = 0;
+    for (int round = 0; round < 3000; ++round) {
+        std::string pkl = original;
+        const size_t at = rng() % pkl.size();
+        pkl[at] = char(rng() & 0xff);
+        if (round % 3 == 0) pkl.resize(rng() % pkl.size());
+        entries[0].second = pkl;
+        try {
+            readTorchCheckpointFromBytes(makeZip(entries), "mutated.pt");
+        } catch (const io::ParseError&) {
+            ++refused;
+        }
+    }
+    EXPECT_GT(refused, 1000u);  // truncation alone (every third round) is always refused
 }
