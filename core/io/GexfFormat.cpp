@@ -346,17 +346,8 @@ private:
         bool mixed = false;
         for (size_t e = 0; e < edgeEls.size(); ++e) {
             const pugi::xml_node el = edgeEls[e];
-            auto endpoint = [&](const char* which) {
-                const pugi::xml_attribute a = el.attribute(which);
-                if (!a) fail(el, std::string("<edge> without a ") + which);
-                auto it = nodeIndex.find(a.value());
-                if (it == nodeIndex.end())
-                    fail(el, std::string("edge ") + which + " '" + a.value() +
-                                 "' is not a node of this graph");
-                return it->second;
-            };
-            const NodeId src = endpoint("source");
-            const NodeId dst = endpoint("target");
+            const NodeId src = xml::edgeEndpoint(el, "source", nodeIndex, data_, source_);
+            const NodeId dst = xml::edgeEndpoint(el, "target", nodeIndex, data_, source_);
             g.addEdge(src, dst);
             if (const pugi::xml_attribute id = el.attribute("id")) g.setEdgeKey(EdgeId(e), id.value());
             edgeTypes[e] = el.attribute("type") ? el.attribute("type").value() : defaultType;

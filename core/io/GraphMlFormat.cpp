@@ -291,17 +291,8 @@ private:
 
         g.reserveEdges(edgeEls.size());
         for (const pugi::xml_node& el : edgeEls) {
-            auto endpoint = [&](const char* which) {
-                const pugi::xml_attribute a = el.attribute(which);
-                if (!a) fail(el, std::string("<edge> without a ") + which);
-                auto it = nodeIndex.find(a.value());
-                if (it == nodeIndex.end())
-                    fail(el, std::string("edge ") + which + " '" + a.value() +
-                                 "' is not a node of this graph");
-                return it->second;
-            };
-            const NodeId src = endpoint("source");
-            const NodeId dst = endpoint("target");
+            const NodeId src = xml::edgeEndpoint(el, "source", nodeIndex, data_, source_);
+            const NodeId dst = xml::edgeEndpoint(el, "target", nodeIndex, data_, source_);
             const std::string directed = el.attribute("directed").value();
             if (directed == "true" && !g.directed())
                 fail(el, "directed edge in an undirected graph (mixed graphs are not supported)");

@@ -249,6 +249,19 @@ bool fitsInt32(const AttrColumn& column) {
     return true;
 }
 
+NodeId edgeEndpoint(const pugi::xml_node& edge, const char* which,
+                    const std::unordered_map<std::string_view, NodeId>& index, std::string_view data,
+                    const std::string& source) {
+    const pugi::xml_attribute a = edge.attribute(which);
+    if (!a) throw ParseError(source, lineOf(data, edge), std::string("<edge> without a ") + which);
+    auto it = index.find(a.value());
+    if (it == index.end())
+        throw ParseError(source, lineOf(data, edge),
+                         std::string("edge ") + which + " '" + a.value() +
+                             "' is not a node of this graph");
+    return it->second;
+}
+
 void addNodesById(Graph& graph, const std::vector<pugi::xml_node>& nodeEls, std::string_view data,
                   const std::string& source, std::unordered_map<std::string_view, NodeId>& index) {
     index.reserve(index.size() + nodeEls.size());

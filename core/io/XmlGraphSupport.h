@@ -67,6 +67,12 @@ bool fitsInt32(const AttrColumn& column);
 /// Adds one node per element of `nodeEls` to `graph`, keyed by its `id` attribute, and fills
 /// `index` (id -> node; the views point into the document). A missing or repeated id is a
 /// ParseError at the element's line.
+/// The node an <edge>'s `which` attribute ("source" or "target") names; a missing attribute
+/// or an unknown node is a ParseError at the edge's line.
+NodeId edgeEndpoint(const pugi::xml_node& edge, const char* which,
+                    const std::unordered_map<std::string_view, NodeId>& index, std::string_view data,
+                    const std::string& source);
+
 void addNodesById(Graph& graph, const std::vector<pugi::xml_node>& nodeEls, std::string_view data,
                   const std::string& source, std::unordered_map<std::string_view, NodeId>& index);
 
