@@ -98,13 +98,7 @@ public:
 
     std::vector<Graph> read() {
         pugi::xml_document doc;
-        xml::load(doc, data_, source_);
-        const pugi::xml_node root = doc.document_element();
-        if (xml::localName(root.name()) != "gexf")
-            fail(root, std::string("not a GEXF document: the root element is <") + root.name() +
-                           ">, not <gexf>");
-        prefix_ = std::string(xml::prefixOf(root.name()));
-        if (!prefix_.empty()) prefix_ += ':';
+        const pugi::xml_node root = xml::loadRoot(doc, data_, source_, "gexf", "GEXF", prefix_);
 
         pugi::xml_node graphEl, metaEl;
         for (pugi::xml_node el = root.first_child(); el; el = el.next_sibling()) {

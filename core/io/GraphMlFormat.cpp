@@ -69,13 +69,7 @@ public:
 
     std::vector<Graph> read() {
         pugi::xml_document doc;
-        xml::load(doc, data_, source_);
-        const pugi::xml_node root = doc.document_element();
-        if (xml::localName(root.name()) != "graphml")
-            fail(root, std::string("not a GraphML document: the root element is <") +
-                           root.name() + ">, not <graphml>");
-        prefix_ = std::string(xml::prefixOf(root.name()));
-        if (!prefix_.empty()) prefix_ += ':';
+        const pugi::xml_node root = xml::loadRoot(doc, data_, source_, "graphml", "GraphML", prefix_);
 
         for (pugi::xml_node el = root.first_child(); el; el = el.next_sibling())
             if (is(el, "key")) readKey(el);

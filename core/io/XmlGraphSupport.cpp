@@ -29,6 +29,19 @@ void load(pugi::xml_document& doc, std::string_view data, const std::string& sou
     }
 }
 
+pugi::xml_node loadRoot(pugi::xml_document& doc, std::string_view data, const std::string& source,
+                        std::string_view rootName, std::string_view formatName, std::string& prefix) {
+    load(doc, data, source);
+    const pugi::xml_node root = doc.document_element();
+    if (localName(root.name()) != rootName)
+        throw ParseError(source, lineOf(data, root),
+                         "not a " + std::string(formatName) + " document: the root element is <" +
+                             root.name() + ">, not <" + std::string(rootName) + ">");
+    prefix = std::string(prefixOf(root.name()));
+    if (!prefix.empty()) prefix += ':';
+    return root;
+}
+
 size_t lineOf(std::string_view data, const pugi::xml_node& node) {
     const ptrdiff_t offset = node.offset_debug();
     if (offset < 0) return 0;

@@ -21,6 +21,10 @@ namespace gts::io::xml {
 /// are not UTF-8 and malformed XML. DOCTYPE declarations are skipped and entities are never
 /// expanded beyond the five predefined ones and character references.
 void load(pugi::xml_document& doc, std::string_view data, const std::string& source);
+/// Loads `doc` and checks that its root element is `rootName` (with any namespace prefix).
+/// Returns the root; `prefix` receives the prefix to match child elements with ("g:" or "").
+pugi::xml_node loadRoot(pugi::xml_document& doc, std::string_view data, const std::string& source,
+                        std::string_view rootName, std::string_view formatName, std::string& prefix);
 
 /// The 1-based line of an element in the buffer `doc` was loaded from (0 if unknown).
 size_t lineOf(std::string_view data, const pugi::xml_node& node);
