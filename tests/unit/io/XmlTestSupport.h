@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "graph/Graph.h"
+#include "io/GraphIO.h"
 
 namespace gts::xmltest {
 
@@ -46,6 +47,20 @@ inline void expectSameGraph(const Graph& a, const Graph& b, bool withEdgeKeys = 
     EXPECT_EQ(edgeMultiset(a, withEdgeKeys), edgeMultiset(b, withEdgeKeys));
     expectSameTable(a.nodeAttrs(), b.nodeAttrs(), "node");
     expectSameTable(a.edgeAttrs(), b.edgeAttrs(), "edge");
+}
+
+/// Reading `text` as `format` from a source named `source` fails on `line` with a message
+/// containing `fragment`.
+inline void expectReadError(std::string_view text, io::Format format, const std::string& source,
+                            size_t line, const std::string& fragment) {
+    try {
+        io::readGraphsFromText(text, format, source);
+        ADD_FAILURE() << "no error; expected line " << line << ": " << fragment;
+    } catch (const io::ParseError& e) {
+        EXPECT_EQ(e.line(), line) << e.what();
+        EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+        EXPECT_EQ(e.source(), source);
+    }
 }
 
 }  // namespace gts::xmltest
