@@ -1,0 +1,484 @@
+#include "backend/cpu/CpuGraphGpt.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include <Eigen/Core>
+#include <unsupported/Eigen/SpecialFunctions>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "model/ModelFolder.h"
+
+namespace gts::backend::cpu {
+namespace {
+
+using Eigen::Index;
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using model::Activation;
+using model::GraphGptConfig;
+using model::GraphGptModel;
+using model::LinearWeights;
+using model::RunOptions;
+using model::RunResult;
+using model::SequenceInput;
+
+/// Rows of all sequences in one pack; bounds the [rows, intermediate] activations.
+constexpr Index kMaxPackRows = 8192;
+
+/// Runs body(begin, end) over row blocks in parallel. Blocks are large enough that the GEMM
+/// inside each amortizes packing its right-hand side, and small enough to spread over threads.
+template <typename Body>
+void parallelRows(Index rows, const Body& body) {
+    if (rows <= 0) return;
+    const Index threads = std::max(1, tbb::this_task_arena::max_concurrency());
+    const Index grain = std::clamp<Index>(rows / (2 * threads), 16, 512);
+    if (rows <= grain) {
+        body(Index{0}, rows);
+        return;
+    }
+    tbb::parallel_for(tbb::blocked_range<Index>(0, rows, grain),
+                      [&](const tbb::blocked_range<Index>& r) { body(r.begin(), r.end()); },
+                      tbb::simple_partitioner());
+}
+
+/// y = x Wᵀ + b (torch's Linear: W is [out, in]).
+void linear(const RowMatrix& x, const LinearWeights& w, RowMatrix& y) {
+    const auto W = w.weight.matrix();
+    y.resize(x.rows(), W.rows());
+    parallelRows(x.rows(), [&](Index r0, Index r1) {
+        auto out = y.middleRows(r0, r1 - r0);
+        out.noalias() = x.middleRows(r0, r1 - r0) * W.transpose();
+        if (w.bias) out.rowwise() += w.bias->flat().transpose();
+    });
+}
+
+/// RMSNorm (HF LlamaRMSNorm): x / sqrt(mean(x²) + eps) * w.
+void rmsNorm(const RowMatrix& x, const Tensor& weight, float eps, RowMatrix& y) {
+    y.resize(x.rows(), x.cols());
+    const auto w = weight.flat();
+    const float invCols = 1.0f / static_cast<float>(x.cols());
+    parallelRows(x.rows(), [&](Index r0, Index r1) {
+        for (Index r = r0; r < r1; ++r) {
+            const float meanSquare = x.row(r).squaredNorm() * invCols;
+            const float scale = 1.0f / std::sqrt(meanSquare + eps);
+            y.row(r) = (x.row(r) * scale).cwiseProduct(w.transpose());
+        }
+    });
+}
+
+/// The activation in place (HF ACT2FN): gelu = x Φ(x) with erf; gelu tanh approximation;
+/// silu = x σ(x); relu.
+void activate(RowMatrix& m, Activation act) {
+    parallelRows(m.rows(), [&](Index r0, Index r1) {
+        auto a = m.middleRows(r0, r1 - r0).array();
+        switch (act) {
+        case Activation::Gelu:
+            a = 0.5f * a * (1.0f + (a * static_cast<float>(M_SQRT1_2)).erf());
+            break;
+        case Activation::GeluTanh: {
+            const float k = std::sqrt(2.0f / static_cast<float>(M_PI));
+            a = 0.5f * a * (1.0f + (k * (a + 0.044715f * a.cube())).tanh());
+            break;
+        }
+        case Activation::Silu:
+            a = a / (1.0f + (-a).exp());
+            break;
+        case Activation::Relu:
+            a = a.max(0.0f);
+            break;
+        }
+    });
+}
+
+/// RoPE tables: cos/sin of p · θ^(-2i/d) for i < d/2, computed in double.
+struct RopeTable {
+    int half = 0;
+    std::vector<float> cosines, sines;  // [positions][half]
+
+    RopeTable(int maxPosition, int headDim, double theta) : half(headDim / 2) {
+        const size_t count = static_cast<size_t>(maxPosition + 1) * static_cast<size_t>(half);
+        cosines.resize(count);
+        sines.resize(count);
+        for (int i = 0; i < half; ++i) {
+            const double invFreq = std::pow(theta, -2.0 * i / headDim);
+            for (int p = 0; p <= maxPosition; ++p) {
+                const double angle = p * invFreq;
+                cosines[static_cast<size_t>(p) * half + i] = static_cast<float>(std::cos(angle));
+                sines[static_cast<size_t>(p) * half + i] = static_cast<float>(std::sin(angle));
+            }
+        }
+    }
+};
+
+/// Rotates every head of `m` [rows, heads * d] by each row's position, HF's half-split form:
+/// (x1, x2) → (x1 cos − x2 sin, x2 cos + x1 sin).
+void applyRope(RowMatrix& m, int heads, int headDim, const std::vector<int32_t>& rowPositions,
+               const RopeTable& table) {
+    const int half = headDim / 2;
+    parallelRows(m.rows(), [&](Index r0, Index r1) {
+        for (Index r = r0; r < r1; ++r) {
+            const size_t base = static_cast<size_t>(rowPositions[static_cast<size_t>(r)]) * half;
+            const float* c = table.cosines.data() + base;
+            const float* s = table.sines.data() + base;
+            float* row = m.row(r).data();
+            for (int h = 0; h < heads; ++h) {
+                float* x1 = row + static_cast<ptrdiff_t>(h) * headDim;
+                float* x2 = x1 + half;
+                for (int i = 0; i < half; ++i) {
+                    const float a = x1[i], b = x2[i];
+                    x1[i] = a * c[i] - b * s[i];
+                    x2[i] = b * c[i] + a * s[i];
+                }
+            }
+        }
+    });
+}
+
+/// One sequence inside a pack.
+struct PackedSequence {
+    size_t input = 0;              ///< index into the run's inputs
+    Index offset = 0;              ///< first row in the pack
+    Index rows = 0;
+    std::vector<int32_t> positions;  ///< original position of every row
+};
+
+bool wants(const RunOptions& options, int layer) {
+    return options.captureLayers.empty() ||
+           std::find(options.captureLayers.begin(), options.captureLayers.end(), layer) !=
+               options.captureLayers.end();
+}
+
+Tensor tensorFromRows(const RowMatrix& m, Index offset, Index rows) {
+    Tensor t({rows, m.cols()});
+    t.mutableMatrix() = m.middleRows(offset, rows);
+    return t;
+}
+
+class PackRunner {
+public:
+    PackRunner(const GraphGptModel& model, const RunOptions& options,
+               std::vector<RunResult>& results, std::atomic<int64_t>& progressDone,
+               int64_t progressTotal)
+        : cfg_(model.config), w_(model.weights), options_(options),
+          results_(results), progressDone_(progressDone), progressTotal_(progressTotal) {}
+
+    void run(const std::vector<SequenceInput>& inputs, const std::vector<size_t>& members) {
+        pack(inputs, members);
+        embed(inputs);
+        for (int layer = 0; layer < cfg_.numLayers; ++layer) {
+            if (options_.cancel && options_.cancel->load(std::memory_order_relaxed))
+                throw model::RunCancelled();
+            if (static_cast<size_t>(layer) < options_.keepTokens.size() &&
+                !options_.keepTokens[static_cast<size_t>(layer)].empty())
+                keep(options_.keepTokens[static_cast<size_t>(layer)]);
+            const bool skipped = static_cast<size_t>(layer) < options_.skipLayers.size() &&
+                                 options_.skipLayers[static_cast<size_t>(layer)];
+            const bool capture = wants(options_, layer) &&
+                                 (options_.captureAttention || options_.captureScores ||
+                                  options_.captureResidual || options_.captureHeadOutputs);
+            if (capture) startCapture(layer);
+            if (!skipped) block(layer, capture);
+            if (capture && options_.captureResidual)
+                for (auto& seq : seqs_)
+                    results_[seq.input].layers.back().residual = tensorFromRows(x_, seq.offset, seq.rows);
+            const int64_t done = progressDone_.fetch_add(static_cast<int64_t>(seqs_.size())) +
+                                 static_cast<int64_t>(seqs_.size());
+            if (options_.progress) options_.progress(done, progressTotal_);
+        }
+        heads();
+    }
+
+private:
+    const GraphGptConfig& cfg_;
+    const model::GraphGptWeights& w_;
+    const RunOptions& options_;
+    std::vector<RunResult>& results_;
+    std::atomic<int64_t>& progressDone_;
+    int64_t progressTotal_;
+
+    std::vector<PackedSequence> seqs_;
+    std::vector<int32_t> rowPositions_;
+    RowMatrix x_, normed_, q_, k_, v_, attn_, proj_, gate_, up_;
+
+    void pack(const std::vector<SequenceInput>& inputs, const std::vector<size_t>& members) {
+        Index offset = 0;
+        for (size_t index : members) {
+            PackedSequence seq;
+            seq.input = index;
+            seq.offset = offset;
+            seq.rows = static_cast<Index>(inputs[index].ids.size());
+            seq.positions.resize(static_cast<size_t>(seq.rows));
+            std::iota(seq.positions.begin(), seq.positions.end(), 0);
+            offset += seq.rows;
+            seqs_.push_back(std::move(seq));
+        }
+        refreshRowPositions();
+    }
+
+    void refreshRowPositions() {
+        rowPositions_.clear();
+        for (const auto& seq : seqs_)
+            rowPositions_.insert(rowPositions_.end(), seq.positions.begin(), seq.positions.end());
+    }
+
+    /// x_p = Σ_f E[id_{p,f}] (sum) or Σ_f g_f ⊙ E[id_{p,f}] (gated), over stacked_feat slots
+    /// (missing slots are the pad id); Long divides by the count of non-pad ids, at most 1.
+    void embed(const std::vector<SequenceInput>& inputs) {
+        const auto E = w_.embedTokens.matrix();
+        const Index hidden = cfg_.hiddenSize;
+        const int slots = std::max(1, cfg_.stackedFeat);
+        const bool gated = cfg_.stackAggregation == model::StackAggregation::Gated && w_.stackedFeatAgg;
+        const bool stacked = cfg_.stackMethod != model::StackMethod::None || slots > 1 || gated;
+        x_.setZero(static_cast<Index>(rowPositions_.size()), hidden);
+        tbb::parallel_for(size_t{0}, seqs_.size(), [&](size_t si) {
+            const auto& seq = seqs_[si];
+            const auto& ids = inputs[seq.input].ids;
+            for (Index p = 0; p < seq.rows; ++p) {
+                auto row = x_.row(seq.offset + p);
+                const auto& pos = ids[static_cast<size_t>(p)];
+                const int width = stacked ? slots : 1;
+                int nonPad = 0;
+                for (int f = 0; f < width; ++f) {
+                    const int32_t id = f < static_cast<int>(pos.size()) ? pos[static_cast<size_t>(f)]
+                                                                        : cfg_.padTokenId;
+                    if (id != cfg_.padTokenId) ++nonPad;
+                    if (gated)
+                        row += E.row(id).cwiseProduct(w_.stackedFeatAgg->matrix().row(f));
+                    else
+                        row += E.row(id);
+                }
+                if (cfg_.stackMethod == model::StackMethod::Long) {
+                    // GraphGPT: ratio = 1 / (count + 1e-7), clamped to at most 1.
+                    const float ratio = std::min(1.0f, 1.0f / (static_cast<float>(nonPad) + 1e-7f));
+                    row *= ratio;
+                }
+            }
+        });
+        if (options_.captureResidual)
+            for (auto& seq : seqs_)
+                results_[seq.input].embeddings = tensorFromRows(x_, seq.offset, seq.rows);
+    }
+
+    /// Removes the rows whose original position is not in `keepSet` (order kept).
+    void keep(const std::vector<int32_t>& keepSet) {
+        std::vector<Index> sourceRows;
+        Index offset = 0;
+        for (auto& seq : seqs_) {
+            std::vector<int32_t> kept;
+            for (Index r = 0; r < seq.rows; ++r) {
+                const int32_t pos = seq.positions[static_cast<size_t>(r)];
+                if (std::find(keepSet.begin(), keepSet.end(), pos) != keepSet.end()) {
+                    kept.push_back(pos);
+                    sourceRows.push_back(seq.offset + r);
+                }
+            }
+            seq.positions = std::move(kept);
+            seq.offset = offset;
+            seq.rows = static_cast<Index>(seq.positions.size());
+            offset += seq.rows;
+        }
+        RowMatrix compact(offset, x_.cols());
+        for (Index r = 0; r < offset; ++r) compact.row(r) = x_.row(sourceRows[static_cast<size_t>(r)]);
+        x_ = std::move(compact);
+        refreshRowPositions();
+    }
+
+    void startCapture(int layer) {
+        for (auto& seq : seqs_) {
+            model::LayerCapture c;
+            c.layer = layer;
+            c.positions = seq.positions;
+            const Index H = cfg_.numHeads;
+            if (options_.captureAttention) c.attention = Tensor({H, seq.rows, seq.rows});
+            if (options_.captureScores) c.scores = Tensor({H, seq.rows, seq.rows});
+            if (options_.captureHeadOutputs) c.headOutputs = Tensor({H, seq.rows, Index{cfg_.hiddenSize}});
+            results_[seq.input].layers.push_back(std::move(c));
+        }
+    }
+
+    bool headMasked(int layer, int head) const {
+        if (static_cast<size_t>(layer) >= options_.headMask.size()) return false;
+        const auto& heads = options_.headMask[static_cast<size_t>(layer)];
+        return static_cast<size_t>(head) < heads.size() && heads[static_cast<size_t>(head)];
+    }
+
+    void block(int layer, bool capture) {
+        const auto& L = w_.layers[static_cast<size_t>(layer)];
+        const float eps = static_cast<float>(cfg_.rmsNormEps);
+        const int H = cfg_.numHeads, KV = cfg_.numKvHeads, d = cfg_.headDim;
+
+        rmsNorm(x_, L.inputNorm, eps, normed_);
+        linear(normed_, L.q, q_);
+        linear(normed_, L.k, k_);
+        linear(normed_, L.v, v_);
+        int maxPosition = 0;
+        for (int32_t p : rowPositions_) maxPosition = std::max(maxPosition, p);
+        if (!rope_ || rope_->cosines.size() < static_cast<size_t>(maxPosition + 1) * static_cast<size_t>(d / 2))
+            rope_ = std::make_unique<RopeTable>(maxPosition, d, cfg_.ropeTheta);
+        applyRope(q_, H, d, rowPositions_, *rope_);
+        applyRope(k_, KV, d, rowPositions_, *rope_);
+
+        attn_.setZero(x_.rows(), static_cast<Index>(H) * d);
+        const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+        const int group = H / KV;
+        const auto Wo = L.o.weight.matrix();
+        const bool wantAttention = capture && options_.captureAttention;
+        const bool wantScores = capture && options_.captureScores;
+        const bool wantHeadOutputs = capture && options_.captureHeadOutputs;
+        tbb::parallel_for(size_t{0}, seqs_.size() * static_cast<size_t>(H), [&](size_t task) {
+            const auto& seq = seqs_[task / static_cast<size_t>(H)];
+            const int h = static_cast<int>(task % static_cast<size_t>(H));
+            const bool masked = headMasked(layer, h);
+            if (masked && !wantAttention && !wantScores && !wantHeadOutputs) return;
+            const Index S = seq.rows;
+            const int g = h / group;
+            const auto Q = q_.block(seq.offset, static_cast<Index>(h) * d, S, d);
+            const auto K = k_.block(seq.offset, static_cast<Index>(g) * d, S, d);
+            const auto V = v_.block(seq.offset, static_cast<Index>(g) * d, S, d);
+            RowMatrix p(S, S);
+            p.noalias() = (Q * K.transpose()) * scale;
+            if (cfg_.causalAttention)
+                for (Index i = 0; i + 1 < S; ++i)
+                    p.row(i).tail(S - i - 1).setConstant(-std::numeric_limits<float>::infinity());
+            auto& c = results_[seq.input].layers.empty() ? dummyCapture_
+                                                          : results_[seq.input].layers.back();
+            if (wantScores)
+                std::copy(p.data(), p.data() + S * S, c.scores.mutableData() + static_cast<size_t>(h) * S * S);
+            for (Index i = 0; i < S; ++i) {
+                auto row = p.row(i).array();
+                const float m = row.maxCoeff();
+                row = (row - m).exp();
+                row /= row.sum();
+            }
+            if (wantAttention)
+                std::copy(p.data(), p.data() + S * S, c.attention.mutableData() + static_cast<size_t>(h) * S * S);
+            if (masked) return;  // its output stays zero; headOutputs stay zero too
+            auto out = attn_.block(seq.offset, static_cast<Index>(h) * d, S, d);
+            out.noalias() = p * V;
+            if (wantHeadOutputs) {
+                Eigen::Map<RowMatrix> ho(c.headOutputs.mutableData() + static_cast<size_t>(h) * S * cfg_.hiddenSize,
+                                         S, cfg_.hiddenSize);
+                ho.noalias() = out * Wo.middleCols(static_cast<Index>(h) * d, d).transpose();
+            }
+        });
+
+        linear(attn_, L.o, proj_);
+        if (L.lambda1) proj_.array().rowwise() *= L.lambda1->flat().transpose().array();
+        x_ += proj_;
+
+        rmsNorm(x_, L.postAttentionNorm, eps, normed_);
+        linear(normed_, L.gate, gate_);
+        linear(normed_, L.up, up_);
+        activate(gate_, cfg_.hiddenAct);
+        parallelRows(gate_.rows(), [&](Index r0, Index r1) {
+            gate_.middleRows(r0, r1 - r0).array() *= up_.middleRows(r0, r1 - r0).array();
+        });
+        linear(gate_, L.down, proj_);
+        if (L.lambda2) proj_.array().rowwise() *= L.lambda2->flat().transpose().array();
+        x_ += proj_;
+    }
+
+    void heads() {
+        rmsNorm(x_, w_.finalNorm, static_cast<float>(cfg_.rmsNormEps), normed_);
+        for (auto& seq : seqs_) {
+            auto& r = results_[seq.input];
+            r.hidden = tensorFromRows(normed_, seq.offset, seq.rows);
+            r.positions = seq.positions;
+        }
+        if (w_.head == model::HeadKind::Pretrain) {
+            // n_token_proj: [S, hidden] → [S, next_n · hidden] read as [S · next_n, hidden].
+            const RowMatrix* slots = &normed_;
+            int nextN = 1;
+            if (w_.nTokenProj) {
+                linear(normed_, *w_.nTokenProj, proj_);
+                nextN = static_cast<int>(proj_.cols() / cfg_.hiddenSize);
+                slots = &proj_;
+            }
+            const Index hidden = cfg_.hiddenSize;
+            Eigen::Map<const RowMatrix> perSlot(slots->data(), slots->rows() * nextN, hidden);
+            const auto head = w_.lmHead.matrix();
+            for (auto& seq : seqs_) {
+                Tensor logits({seq.rows, Index{nextN}, head.rows()});
+                Eigen::Map<RowMatrix> out(logits.mutableData(), seq.rows * nextN, head.rows());
+                const auto in = perSlot.middleRows(seq.offset * nextN, seq.rows * nextN);
+                parallelRows(out.rows(), [&](Index r0, Index r1) {
+                    out.middleRows(r0, r1 - r0).noalias() = in.middleRows(r0, r1 - r0) * head.transpose();
+                });
+                results_[seq.input].logits = std::move(logits);
+            }
+        } else if (w_.head == model::HeadKind::Task) {
+            // GraphGPT's score: one Linear, or its MLP (activation before every Linear).
+            RowMatrix value = normed_, next;
+            const bool mlp = w_.score.size() > 1;
+            for (const auto& lin : w_.score) {
+                if (mlp) activate(value, cfg_.hiddenAct);
+                linear(value, lin, next);
+                value.swap(next);
+            }
+            for (auto& seq : seqs_) {
+                auto& r = results_[seq.input];
+                r.tokenLogits = tensorFromRows(value, seq.offset, seq.rows);
+                r.logits = Tensor({value.cols()});
+                r.logits.mutableMatrix() = value.row(seq.offset + seq.rows - 1);
+            }
+        }
+    }
+
+    std::unique_ptr<RopeTable> rope_;
+    model::LayerCapture dummyCapture_;
+};
+
+}  // namespace
+
+std::vector<RunResult> runGraphGpt(const GraphGptModel& model,
+                                   const std::vector<SequenceInput>& inputs,
+                                   const RunOptions& options) {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<RunResult> results(inputs.size());
+    std::atomic<int64_t> done{0};
+    const int64_t total = static_cast<int64_t>(inputs.size()) * model.config.numLayers;
+
+    // Longest first keeps packs even; each pack holds at most kMaxPackRows rows (or one
+    // longer sequence).
+    std::vector<size_t> order(inputs.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return inputs[a].ids.size() > inputs[b].ids.size();
+    });
+    std::vector<std::vector<size_t>> packs;
+    Index rows = 0;
+    for (size_t index : order) {
+        const auto length = static_cast<Index>(inputs[index].ids.size());
+        if (packs.empty() || rows + length > kMaxPackRows) {
+            packs.emplace_back();
+            rows = 0;
+        }
+        packs.back().push_back(index);
+        rows += length;
+    }
+
+    auto work = [&] {
+        for (const auto& members : packs) {
+            PackRunner runner(model, options, results, done, total);
+            runner.run(inputs, members);
+        }
+    };
+    if (options.threads > 0) {
+        tbb::task_arena arena(options.threads);
+        arena.execute(work);
+    } else {
+        work();
+    }
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    for (auto& r : results) r.milliseconds = ms;
+    return results;
+}
+
+}  // namespace gts::backend::cpu

@@ -1,0 +1,112 @@
+#pragma once
+// Running a GraphGPT model: inputs, what to capture, interventions, and results.
+//
+// The forward (alibaba/graph-gpt src/models/graphgpt + HF modeling_llama):
+//   x_0 = aggregate_f E[id_{p,f}]                          (sum or gated; Long: / #non-pad)
+//   per layer l:  h = x + λ1 ⊙ o_proj(Attn(RMSNorm_in(x)))
+//                 x = h + λ2 ⊙ down(act(gate(RMSNorm_post(h))) ⊙ up(RMSNorm_post(h)))
+//   Attn: q, k, v projections; RoPE (half split, rotate_half, positions 0..S-1) on q and k;
+//         a_h = softmax(q_h k_{g(h)}ᵀ / √head_dim + mask); kv group g(h) = h / (heads/kv_heads);
+//         mask: bidirectional over the sequence's own positions (no padding is ever formed),
+//         or causal when the config says so.
+//   y = RMSNorm_final(x_L)
+//   pre-training: logits[p, j] = lm_head(n_token_proj(y_p) split into next_n slots)[j]
+//   fine-tuning:  score(y_last) on the last position (GraphGPT pools "last" non-pad).
+// RMSNorm: x / sqrt(mean(x²) + eps) * w, in f32.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "tensor/Tensor.h"
+
+namespace gts::model {
+
+struct GraphGptModel;
+
+/// One sequence: for every position its stacked token ids (all positions the same width, at
+/// most config.stackedFeat slots; narrower positions are padded with pad id 0 — GraphGPT's
+/// collator does the same).
+struct SequenceInput {
+    std::vector<std::vector<int32_t>> ids;  ///< [positions][slots]
+};
+
+/// What a run records and how it intervenes. Captures cost nothing when not asked for.
+struct RunOptions {
+    /// Attention probabilities per layer and head: LayerCapture::attention [heads, S_l, S_l].
+    bool captureAttention = false;
+    /// Pre-softmax scores (scaled q·k, masked entries -inf): LayerCapture::scores.
+    bool captureScores = false;
+    /// Residual stream after each layer: LayerCapture::residual [S_l, hidden]; the embedding
+    /// output goes to RunResult::embeddings.
+    bool captureResidual = false;
+    /// Each head's contribution to the attention output, o_proj applied to that head alone
+    /// (without bias): LayerCapture::headOutputs [heads, S_l, hidden].
+    bool captureHeadOutputs = false;
+    /// Layers to capture (empty: all).
+    std::vector<int> captureLayers;
+
+    /// headMask[l][h] == true zeroes head h of layer l (its attention output before o_proj).
+    /// Missing entries mean not masked.
+    std::vector<std::vector<bool>> headMask;
+    /// skipLayers[l] == true makes layer l the identity.
+    std::vector<bool> skipLayers;
+    /// keepTokens[l] (when present and non-empty): the original positions that remain from
+    /// layer l on; positions already removed stay removed. Survivors keep their RoPE position
+    /// and their order. The fine-tuning head reads the last remaining position.
+    std::vector<std::vector<int32_t>> keepTokens;
+
+    /// Threads for this run (0: oneTBB's default).
+    int threads = 0;
+    /// Called after each layer of each sequence with (layers done, total layer steps).
+    std::function<void(int64_t done, int64_t total)> progress;
+    /// Checked between layers; when set the run throws RunCancelled.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+struct LayerCapture {
+    int layer = 0;
+    /// The original positions present in this layer (after keep-sets), [S_l].
+    std::vector<int32_t> positions;
+    Tensor attention;    ///< [heads, S_l, S_l] or empty
+    Tensor scores;       ///< [heads, S_l, S_l] or empty
+    Tensor residual;     ///< [S_l, hidden] or empty
+    Tensor headOutputs;  ///< [heads, S_l, hidden] or empty
+};
+
+struct RunResult {
+    /// Pre-training: [S_final, next_n, vocab] logits per position and slot.
+    /// Fine-tuning: [num_labels] on the pooled (last) position.
+    Tensor logits;
+    /// Fine-tuning: the score head on every remaining position, [S_final, num_labels].
+    Tensor tokenLogits;
+    /// Final-norm output [S_final, hidden].
+    Tensor hidden;
+    /// The original positions remaining at the end.
+    std::vector<int32_t> positions;
+    Tensor embeddings;  ///< [S, hidden] when captureResidual
+    std::vector<LayerCapture> layers;  ///< captured layers, in layer order
+    /// Wall time of the runGraphGpt call that produced this result (all its sequences).
+    double milliseconds = 0.0;
+};
+
+class RunCancelled : public std::runtime_error {
+public:
+    RunCancelled() : std::runtime_error("run cancelled") {}
+};
+
+/// Runs the model on each sequence (sequences in parallel, no padding work). Throws
+/// std::invalid_argument for ids outside the vocabulary, empty sequences, positions wider than
+/// stacked_feat, bad intervention indices, and RunCancelled when cancelled.
+std::vector<RunResult> runGraphGpt(const GraphGptModel& model,
+                                   const std::vector<SequenceInput>& inputs,
+                                   const RunOptions& options = {});
+
+/// Floating-point operations of one forward over a sequence of `positions` (multiply-adds
+/// count 2), for pruning reports and throughput figures.
+double graphGptFlops(const GraphGptModel& model, int64_t positions);
+
+}  // namespace gts::model
