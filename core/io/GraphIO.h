@@ -67,6 +67,10 @@ struct ReadOptions {
     ReadLimits limits;
     /// For multi-record sources: read only this record (0-based). nullopt reads all.
     std::optional<size_t> record;
+    /// When set, reading all records of a SMILES or SDF file skips a record that cannot be
+    /// read (an invalid molecule), appends its error here and goes on. Skipped records keep
+    /// their index for FILE#N. Errors in the file's structure still throw.
+    std::vector<ParseError>* skipped = nullptr;
 };
 
 /// A path that may carry a record selector: "mols.sdf#3" is record 3 (0-based) of mols.sdf.

@@ -362,7 +362,17 @@ std::vector<Graph> readMolRecords(std::string_view data, const std::string& sour
         return graphs;
     }
     graphs.reserve(records.size());
-    for (const SdfRecord& record : records) graphs.push_back(readSdfRecord(record, source));
+    for (const SdfRecord& record : records) {
+        if (!options.skipped) {
+            graphs.push_back(readSdfRecord(record, source));
+            continue;
+        }
+        try {
+            graphs.push_back(readSdfRecord(record, source));
+        } catch (const ParseError& e) {
+            options.skipped->push_back(e);
+        }
+    }
     return graphs;
 }
 
@@ -429,9 +439,13 @@ std::vector<Graph> readSmiles(std::string_view data, const std::string& source,
         if (options.record && index != *options.record) continue;
         std::string reason;
         auto mol = parseSmiles(smiles, reason);
-        if (!mol)
-            throw ParseError(source, reader.lineNumber(),
+        if (!mol) {
+            ParseError error(source, reader.lineNumber(),
                              withReason("invalid SMILES \"" + smiles + "\"", reason));
+            if (!options.skipped || options.record) throw error;
+            options.skipped->push_back(std::move(error));
+            continue;
+        }
         Graph g = ogb::moleculeToGraph(*mol);
         setGraphString(g, attr::kSmiles, smiles);
         if (!name.empty()) {
