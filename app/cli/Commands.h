@@ -2,15 +2,40 @@
 // gtscope-cli subcommands. Each takes its arguments (after the subcommand name) and returns the
 // process exit code; bad input is thrown (io::ParseError, cli::UsageError) and mapped to 2.
 
+#include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "graph/Graph.h"
+#include "io/GraphIO.h"
+#include "tokenize/TokenSequence.h"
+
 namespace gts::cli {
+
+class CliArgs;
 
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
 int runTokenize(const std::vector<std::string>& args);
 int runDetokenize(const std::vector<std::string>& args);
 int runVocab(const std::vector<std::string>& args);
+int runModel(const std::vector<std::string>& args);  // gtscope-cli run
+int runBench(const std::vector<std::string>& args);
+
+// Shared by the commands that tokenize (TokenizeCommands.cpp).
+/// Options taking a value / flags that set tokenization (--layout, --node-scope, --add-eos, ...).
+extern const std::set<std::string> kTokenizeValued;
+extern const std::set<std::string> kTokenizeFlags;
+/// `base` with the tokenization options given on the command line applied over it.
+TokenizeOptions tokenizeOptions(const CliArgs& a, TokenizeOptions base);
+/// --format FMT as read options.
+io::ReadOptions graphReadOptions(const CliArgs& a);
+/// The node named `key`; a UsageError naming `what` when there is none.
+NodeId nodeByKey(const Graph& g, const std::string& key, const char* what);
+/// --name N as a non-negative integer, `fallback` when absent.
+uint64_t parseCount(const CliArgs& a, const std::string& name, uint64_t fallback);
+/// "a,b, c" → {"a", "b", "c"} (empty parts dropped).
+std::vector<std::string> splitList(const std::string& text);
 
 }  // namespace gts::cli

@@ -23,68 +23,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string> kTokenizeValued = {"layout",     "world",      "node-scope", "first-index",
-                                               "scope-base", "cyclic",     "node-columns",
-                                               "edge-columns", "format"};
-const std::set<std::string> kTokenizeFlags = {"add-eos", "keep-edge-type", "permute"};
-
-uint64_t parseCount(const CliArgs& a, const std::string& name, uint64_t fallback) {
-    auto v = a.value(name);
-    if (!v) return fallback;
-    auto n = io::parseInt(*v);
-    if (!n || *n < 0) throw UsageError("--" + name + " needs a non-negative integer, not '" + *v + "'");
-    return uint64_t(*n);
-}
-
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream ss(text);
-    std::string part;
-    while (std::getline(ss, part, ',')) {
-        const std::string_view t = io::trim(part);
-        if (!t.empty()) out.emplace_back(t);
-    }
-    return out;
-}
-
-/// Tokenize options from the command line; defaults are GraphGPT's pcqm4m-v2 settings.
-TokenizeOptions tokenizeOptions(const CliArgs& a) {
-    TokenizeOptions o;
-    if (auto v = a.value("layout")) {
-        auto layout = parseTokenLayout(*v);
-        if (!layout) throw UsageError("--layout is stacked, stacked-long or flat, not '" + *v + "'");
-        o.layout = *layout;
-    }
-    if (auto v = a.value("world")) o.world = *v;
-    o.nodeScope = uint32_t(parseCount(a, "node-scope", o.nodeScope));
-    o.scopeBase = uint32_t(parseCount(a, "scope-base", o.scopeBase));
-    const uint64_t cyclic = parseCount(a, "cyclic", uint64_t(o.reindex));
-    if (cyclic > 2) throw UsageError("--cyclic is 0, 1 or 2");
-    o.reindex = ReindexMode(cyclic);
-    if (a.value("first-index")) o.firstIndex = uint32_t(parseCount(a, "first-index", 0));
-    o.addEos = a.flag("add-eos");
-    o.removeEdgeTypeToken = !a.flag("keep-edge-type");
-    o.permuteNodes = a.flag("permute");
-    if (auto v = a.value("node-columns")) o.nodeColumns = splitList(*v);
-    if (auto v = a.value("edge-columns")) o.edgeColumns = splitList(*v);
-    return o;
-}
-
-io::ReadOptions readOptions(const CliArgs& a) {
-    io::ReadOptions r;
-    if (auto f = a.value("format")) {
-        r.format = io::parseFormat(*f);
-        if (!r.format) throw UsageError("unknown format '" + *f + "'");
-    }
-    return r;
-}
-
-NodeId nodeByKey(const Graph& g, const std::string& key, const char* what) {
-    auto v = g.findNode(key);
-    if (!v) throw UsageError(std::string(what) + " '" + key + "' is not a node of the graph");
-    return *v;
-}
-
 /// A node as JSON: its key when the file named nodes, else its index.
 json nodeJson(const Graph& g, NodeId v) {
     if (g.hasNodeKeys()) return g.nodeKey(v);
@@ -172,6 +110,66 @@ std::vector<TokenColumn> columnsFromJson(const json& j) {
 
 }  // namespace
 
+const std::set<std::string> kTokenizeValued = {"layout",     "world",      "node-scope", "first-index",
+                                               "scope-base", "cyclic",     "node-columns",
+                                               "edge-columns", "format"};
+const std::set<std::string> kTokenizeFlags = {"add-eos", "keep-edge-type", "permute"};
+
+io::ReadOptions graphReadOptions(const CliArgs& a) {
+    io::ReadOptions r;
+    if (auto f = a.value("format")) {
+        r.format = io::parseFormat(*f);
+        if (!r.format) throw UsageError("unknown format '" + *f + "'");
+    }
+    return r;
+}
+
+NodeId nodeByKey(const Graph& g, const std::string& key, const char* what) {
+    auto v = g.findNode(key);
+    if (!v) throw UsageError(std::string(what) + " '" + key + "' is not a node of the graph");
+    return *v;
+}
+
+uint64_t parseCount(const CliArgs& a, const std::string& name, uint64_t fallback) {
+    auto v = a.value(name);
+    if (!v) return fallback;
+    auto n = io::parseInt(*v);
+    if (!n || *n < 0) throw UsageError("--" + name + " needs a non-negative integer, not '" + *v + "'");
+    return uint64_t(*n);
+}
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    std::string part;
+    while (std::getline(ss, part, ',')) {
+        const std::string_view t = io::trim(part);
+        if (!t.empty()) out.emplace_back(t);
+    }
+    return out;
+}
+
+TokenizeOptions tokenizeOptions(const CliArgs& a, TokenizeOptions o) {
+    if (auto v = a.value("layout")) {
+        auto layout = parseTokenLayout(*v);
+        if (!layout) throw UsageError("--layout is stacked, stacked-long or flat, not '" + *v + "'");
+        o.layout = *layout;
+    }
+    if (auto v = a.value("world")) o.world = *v;
+    o.nodeScope = uint32_t(parseCount(a, "node-scope", o.nodeScope));
+    o.scopeBase = uint32_t(parseCount(a, "scope-base", o.scopeBase));
+    const uint64_t cyclic = parseCount(a, "cyclic", uint64_t(o.reindex));
+    if (cyclic > 2) throw UsageError("--cyclic is 0, 1 or 2");
+    o.reindex = ReindexMode(cyclic);
+    if (a.value("first-index")) o.firstIndex = uint32_t(parseCount(a, "first-index", 0));
+    if (a.flag("add-eos")) o.addEos = true;
+    if (a.flag("keep-edge-type")) o.removeEdgeTypeToken = false;
+    if (a.flag("permute")) o.permuteNodes = true;
+    if (auto v = a.value("node-columns")) o.nodeColumns = splitList(*v);
+    if (auto v = a.value("edge-columns")) o.edgeColumns = splitList(*v);
+    return o;
+}
+
 int runTokenize(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
     valued.insert({"vocab", "seed", "start", "path"});
@@ -182,8 +180,8 @@ int runTokenize(const std::vector<std::string>& args) {
                            "[--layout stacked|stacked-long|flat] [--start NODE] [--path n0,n1,...] "
                            "[--cyclic 0|1|2] [--first-index N] [--node-scope 512] [--scope-base 512] "
                            "[--world molecule] [--add-eos] [--keep-edge-type] [--json]");
-    const TokenizeOptions options = tokenizeOptions(a);
-    const Graph g = io::readGraph(a.positional()[0], readOptions(a));
+    const TokenizeOptions options = tokenizeOptions(a, TokenizeOptions{});
+    const Graph g = io::readGraph(a.positional()[0], graphReadOptions(a));
     const uint64_t seed = parseCount(a, "seed", 0);
     std::optional<NodeId> start;
     if (auto s = a.value("start")) start = nodeByKey(g, *s, "--start");
@@ -302,7 +300,7 @@ int runVocab(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
     valued.insert({"o", "output"});
     CliArgs a(rest, kTokenizeFlags, valued);
-    const TokenizeOptions options = tokenizeOptions(a);
+    const TokenizeOptions options = tokenizeOptions(a, TokenizeOptions{});
     const bool build = args[0] == "build";
     const auto& pos = a.positional();
     if (pos.size() < (build ? 1u : 2u))
@@ -311,7 +309,7 @@ int runVocab(const std::vector<std::string>& args) {
     std::vector<Graph> graphs;
     for (size_t i = build ? 0 : 1; i < pos.size(); ++i) {
         const io::GraphPath gp = io::parseGraphPath(pos[i]);
-        io::ReadOptions r = readOptions(a);
+        io::ReadOptions r = graphReadOptions(a);
         r.record = gp.record;
         for (Graph& g : io::readGraphs(gp.file, r)) graphs.push_back(std::move(g));
     }

@@ -27,6 +27,8 @@ const std::map<std::string, Subcommand>& subcommands() {
         {"tokenize", {"GRAPH [--vocab F] [--seed N] [--layout L] [--json]: GraphGPT tokens", gts::cli::runTokenize}},
         {"detokenize", {"TOKENS.json -o GRAPH: tokens back to a graph", gts::cli::runDetokenize}},
         {"vocab", {"build GRAPHS... -o VOCAB | check VOCAB GRAPHS...: GraphGPT vocabularies", gts::cli::runVocab}},
+        {"run", {"MODEL GRAPH [--capture attention] [--out R.safetensors] [--json]: run a model on a graph", gts::cli::runModel}},
+        {"bench", {"MODEL --graphs FILE [--batch N] [--threads N] [--json]: engine throughput", gts::cli::runBench}},
     };
     return table;
 }
