@@ -211,6 +211,37 @@ TEST(Molecules, InvalidSmilesInFileGivesFileAndLine) {
     }
 }
 
+TEST(Molecules, SkippingInvalidRecordsKeepsTheRest) {
+    std::vector<io::ParseError> skipped;
+    io::ReadOptions options;
+    options.skipped = &skipped;
+    const auto graphs = io::readGraphsFromText("CCO ethanol\nC1CC( broken\nc1ccccc1 benzene\n",
+                                               io::Format::Smiles, "mols.smi", options);
+    ASSERT_EQ(graphs.size(), 2u);
+    EXPECT_EQ(graphs[0].name(), "ethanol");
+    EXPECT_EQ(graphs[1].name(), "benzene");
+    ASSERT_EQ(skipped.size(), 1u);
+    EXPECT_EQ(skipped[0].line(), 2u);
+    EXPECT_NE(skipped[0].message().find("C1CC("), std::string::npos);
+    // The skipped record keeps its index: record 2 is still benzene.
+    io::ReadOptions third;
+    third.record = 2;
+    EXPECT_EQ(io::readGraphsFromText("CCO ethanol\nC1CC( broken\nc1ccccc1 benzene\n",
+                                     io::Format::Smiles, "mols.smi", third)[0].name(),
+              "benzene");
+
+    // SDF: a record RDKit cannot read is skipped, the others are read.
+    std::string sdf = readText(kMolDir + "/five.sdf");
+    const size_t second = sdf.find("$$$$\n") + 5;
+    const size_t atom = sdf.find("    0.0000 F ", second);
+    ASSERT_NE(atom, std::string::npos);
+    sdf.replace(atom, 13, "    0.0000 Qq ");
+    skipped.clear();
+    EXPECT_EQ(io::readGraphsFromText(sdf, io::Format::Sdf, "five.sdf", options).size(), 4u);
+    ASSERT_EQ(skipped.size(), 1u);
+    EXPECT_NE(skipped[0].message().find("Qq"), std::string::npos);
+}
+
 TEST(Molecules, NonUtf8Input) {
     try {
         io::readGraphsFromText("CCO ok\nCCN caf\xE9\n", io::Format::Smiles, "bad.smi");
