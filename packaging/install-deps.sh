@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages GTScope needs to build, run and test.
 #   packaging/install-deps.sh          build + app + tests (what `make test` needs)
-#   packaging/install-deps.sh --dev    adds developer tools: PyTorch reference, networkx,
-#                                      python3-rdkit (fixture scripts), clang (fuzzing)
+#   packaging/install-deps.sh --dev    adds developer tools: networkx and python3-rdkit
+#                                      (fixture scripts), clang (fuzzing)
 # Idempotent: when everything is present it only asks dpkg and returns.
 set -euo pipefail
 
@@ -21,9 +21,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # GUI tests: a virtual X server and Mesa's software OpenGL
   xvfb xauth libgl1-mesa-dri libegl-mesa0 libglx-mesa0 mesa-utils fonts-dejavu-core
+  # the PyTorch reference of the model engine (its self-check runs in `make test`); OpenBLAS
+  # with OpenMP, or torch runs ~30x slower here
+  python3-torch libopenblas0-openmp python3-numpy
 )
 dev_packages=(
-  python3-torch libopenblas0-openmp python3-numpy python3-networkx python3-rdkit
+  python3-networkx python3-rdkit
   clang libclang-rt-14-dev llvm
 )
 
