@@ -22,8 +22,8 @@ struct Subcommand {
 
 const std::map<std::string, Subcommand>& subcommands() {
     static const std::map<std::string, Subcommand> table = {
-        {"info", {"GRAPH [--json]: nodes, edges, components, attribute schema", gts::cli::runInfo}},
-        {"convert", {"IN OUT [--from F] [--to F]: convert between graph formats", gts::cli::runConvert}},
+        {"info", {"GRAPH|MODEL [--json]: graph counts and schema; model architecture, parameters, head, vocab", gts::cli::runInfo}},
+        {"convert", {"IN OUT [--from F] [--to F]: graph formats; CHECKPOINT OUT.safetensors|DIR [--dtype f32|f16|bf16]", gts::cli::runConvert}},
         {"tokenize", {"GRAPH [--vocab F] [--seed N] [--layout L] [--json]: GraphGPT tokens", gts::cli::runTokenize}},
         {"detokenize", {"TOKENS.json -o GRAPH: tokens back to a graph", gts::cli::runDetokenize}},
         {"vocab", {"build GRAPHS... -o VOCAB | check VOCAB GRAPHS...: GraphGPT vocabularies", gts::cli::runVocab}},

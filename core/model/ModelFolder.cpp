@@ -54,6 +54,17 @@ std::optional<fs::path> findVocab(const fs::path& folder) {
 
 }  // namespace
 
+bool isModelPath(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        if (isFile(path / kConfigName)) return true;
+        for (const char* name : kWeightNames)
+            if (isFile(path / name)) return true;
+        return false;
+    }
+    return isWeightsFile(path);
+}
+
 ModelFiles locateModelFiles(const fs::path& path) {
     std::error_code ec;
     ModelFiles files;

@@ -27,6 +27,10 @@ struct ModelFiles {
     std::optional<std::filesystem::path> tokenization;
 };
 
+/// True for what commands treat as a model rather than a graph: a folder holding config.json or
+/// one of the weight files above, or a file named like a checkpoint (.safetensors, *.index.json, .pt, .pth, .bin).
+bool isModelPath(const std::filesystem::path& path);
+
 /// Finds the files of a model folder (or beside a weights file). Throws io::FileError naming
 /// what is missing and where it was looked for.
 ModelFiles locateModelFiles(const std::filesystem::path& path);

@@ -115,5 +115,48 @@ printf 'C[Se]C\n' >"$work/selenium.smi"
 check "vocab lacks selenium" expect_rc 2 "$cli" vocab check "$work/five.vocab" "$work/selenium.smi"
 check "names missing tokens" grep -q "molecule#node#0#33" "$work/err"
 
+# ---------------------------------------------------------------------------------------------
+# models: info and convert on GraphGPT model folders and checkpoints
+# (tests/fixtures/model-folder/make_model_folder.py: 1560 parameters, 29 tensors with one
+# rotary inv_freq buffer per layer, 2 layers, GQA 2/1 heads, pre-training head with next_n 2)
+tiny=$fixtures/model-folder/tiny-pretrain
+check "model info" expect_rc 0 "$cli" info "$tiny"
+check "model info text" grep -q "parameters   1560" "$work/out"
+check "model info --json" expect_rc 0 "$cli" info "$tiny" --json
+cp "$work/out" "$work/tiny.json"
+check "model architecture" test "$(json_field "$work/tiny.json" "d['kind'], d['architecture']['layers'], d['architecture']['heads'], d['architecture']['kv_heads'], d['architecture']['attention']")" = "model 2 2 1 bidirectional"
+check "model head" test "$(json_field "$work/tiny.json" "d['head']['kind'], d['head']['next_n_token'], d['vocab']['config_size'], d['vocab']['tokens']")" = "pretrain 2 12 11"
+check "model weights" test "$(json_field "$work/tiny.json" "d['weights_format'], d['tensors'], d['dtypes']")" = "torch 29 {'F32': 29}"
+mkdir -p "$work/tiny"
+cp "$tiny"/* "$work/tiny/"
+check "convert pt -> safetensors" expect_rc 0 "$cli" convert "$work/tiny/model.pt" "$work/tiny/model.safetensors"
+check "info converted" expect_rc 0 "$cli" info "$work/tiny/model.safetensors" --json
+check "same parameters" test "$(json_field "$work/out" "d['parameters'], d['weights_format'], d['dtypes']")" = "$(json_field "$work/tiny.json" "d['parameters']") safetensors {'F32': 29}"
+check "format metadata" test "$(/usr/bin/python3 -c "import json,struct,sys; b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; print(json.loads(b[8:8+n])['__metadata__'])" "$work/tiny/model.safetensors")" = "{'format': 'pt'}"
+check "convert --dtype bf16" expect_rc 0 "$cli" convert "$work/tiny/model.pt" "$work/tiny/model.safetensors" --dtype bf16
+check "bf16 info" expect_rc 0 "$cli" info "$work/tiny" --json
+check "bf16 tensors, same count" test "$(json_field "$work/out" "d['parameters'], d['dtypes']")" = "1560 {'BF16': 29}"
+check "convert folder -> folder" expect_rc 0 "$cli" convert "$tiny" "$work/tiny-st"
+check "folder has its files" test -f "$work/tiny-st/config.json" -a -f "$work/tiny-st/vocab" -a -f "$work/tiny-st/tokenization.json" -a -f "$work/tiny-st/model.safetensors"
+check "folder info" expect_rc 0 "$cli" info "$work/tiny-st" --json
+check "folder same parameters" test "$(json_field "$work/out" "d['parameters'], d['weights_file'].endswith('model.safetensors'), d['tokenization']['node_scope']")" = "1560 True 4"
+check "bare checkpoint info" expect_rc 0 "$cli" convert "$tiny/model.pt" "$work/bare.safetensors"
+check "bare checkpoint counts every tensor" test "$(json_field <("$cli" info "$work/bare.safetensors" --json) "d['kind'], d['tensors'], d['parameters']")" = "checkpoint 29 1564"
+# errors: exit 2, "error: ..." naming the file
+printf 'not a zip' >"$work/broken.pt"
+check "broken checkpoint" expect_rc 2 "$cli" info "$work/broken.pt"
+check "broken named" grep -qE "^error: .*broken\.pt" "$work/err"
+check "broken convert" expect_rc 2 "$cli" convert "$work/broken.pt" "$work/broken.safetensors"
+check "broken convert wrote nothing" test ! -e "$work/broken.safetensors"
+mkdir -p "$work/nocfg"
+cp "$tiny/model.pt" "$work/nocfg/"
+check "folder without config" expect_rc 2 "$cli" info "$work/nocfg"
+check "config named" grep -q "nocfg/config.json" "$work/err"
+sed 's/"hidden_size": 8/"hidden_size": "abc"/' "$tiny/config.json" >"$work/tiny/config.json"
+check "bad config field" expect_rc 2 "$cli" info "$work/tiny"
+check "bad field named" grep -qE "^error: field \"hidden_size\": expected a positive integer.*tiny/config\.json\)$" "$work/err"
+check "unknown dtype" expect_rc 2 "$cli" convert "$tiny/model.pt" "$work/x.safetensors" --dtype f8
+check "dtype on a graph" expect_rc 2 "$cli" convert "$fixtures/networkx/karate.gml" "$work/k2.gml" --dtype f16
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -126,6 +126,19 @@ TEST_F(ModelFolderTest, LocatesByPriority) {
     EXPECT_FALSE(model->hasVocab);
 }
 
+TEST_F(ModelFolderTest, TellsModelsFromGraphs) {
+    EXPECT_FALSE(isModelPath(dir_));  // empty folder: could be an OGB folder
+    writeText(dir_ / "edge.csv", "0,1\n");
+    EXPECT_FALSE(isModelPath(dir_));
+    writeText(dir_ / "pytorch_model.bin", "x");
+    EXPECT_TRUE(isModelPath(dir_));  // weights without config: a model (that lacks its config)
+    EXPECT_TRUE(isModelPath(dir_ / "a.safetensors"));
+    EXPECT_TRUE(isModelPath(dir_ / "model.safetensors.index.json"));
+    EXPECT_TRUE(isModelPath(dir_ / "x.pt"));
+    EXPECT_FALSE(isModelPath(dir_ / "graph.json"));
+    EXPECT_FALSE(isModelPath(dir_ / "mol.sdf"));
+}
+
 TEST_F(ModelFolderTest, MissingFilesAreNamed) {
     expectError<io::FileError>(dir_, {dir_.string(), "no model weights", "model.safetensors"});
     checkpoint::writeSafeTensors(dir_ / "model.safetensors", taskTensors());
