@@ -182,7 +182,7 @@ public:
             const bool capture = wants(options_, layer) &&
                                  (options_.captureAttention || options_.captureScores ||
                                   options_.captureResidual || options_.captureHeadOutputs);
-            if (capture) startCapture(layer);
+            if (capture) startCapture(layer, skipped);
             if (!skipped) block(layer, capture);
             if (capture && options_.captureResidual)
                 for (auto& seq : seqs_)
@@ -289,15 +289,16 @@ private:
         refreshRowPositions();
     }
 
-    void startCapture(int layer) {
+    /// A skipped layer records its positions and residual only: it has no attention.
+    void startCapture(int layer, bool skipped) {
         for (auto& seq : seqs_) {
             model::LayerCapture c;
             c.layer = layer;
             c.positions = seq.positions;
             const Index H = cfg_.numHeads;
-            if (options_.captureAttention) c.attention = Tensor({H, seq.rows, seq.rows});
-            if (options_.captureScores) c.scores = Tensor({H, seq.rows, seq.rows});
-            if (options_.captureHeadOutputs) c.headOutputs = Tensor({H, seq.rows, Index{cfg_.hiddenSize}});
+            if (options_.captureAttention && !skipped) c.attention = Tensor({H, seq.rows, seq.rows});
+            if (options_.captureScores && !skipped) c.scores = Tensor({H, seq.rows, seq.rows});
+            if (options_.captureHeadOutputs && !skipped) c.headOutputs = Tensor({H, seq.rows, Index{cfg_.hiddenSize}});
             results_[seq.input].layers.push_back(std::move(c));
         }
     }

@@ -47,11 +47,13 @@ nlohmann::json readJson(const fs::path& path) {
 
 std::vector<SequenceInput> readInputs(const fs::path& path) {
     std::vector<SequenceInput> inputs;
-    for (const auto& seq : readJson(path).at("sequences")) {
+    const nlohmann::json doc = readJson(path);
+    for (const auto& seq : doc.at("sequences")) {
         SequenceInput input;
         for (const auto& pos : seq.at("ids")) input.ids.push_back(pos.get<std::vector<int32_t>>());
         inputs.push_back(std::move(input));
     }
+    if (inputs.empty()) throw std::runtime_error("fixture has no sequences: " + path.string());
     return inputs;
 }
 
@@ -88,11 +90,18 @@ void compareResults(const std::vector<RunResult>& results, const checkpoint::Saf
                     label + " logits." + seq);
         expectClose(r.hidden, expectedTensor(expected, "hidden." + seq), kOutputTolerance,
                     label + " hidden." + seq);
+        if (expected.tensors.count("token_logits." + seq))
+            expectClose(r.tokenLogits, expectedTensor(expected, "token_logits." + seq), kOutputTolerance,
+                        label + " token_logits." + seq);
         if (expected.tensors.count("embeddings." + seq))
             expectClose(r.embeddings, expectedTensor(expected, "embeddings." + seq), kOutputTolerance,
                         label + " embeddings." + seq);
         for (const auto& layer : r.layers) {
             const std::string suffix = seq + "." + std::to_string(layer.layer);
+            // The reference records no attention for a skipped layer; neither may we.
+            if (!expected.tensors.count("attn." + suffix) && expected.tensors.count("residual." + suffix)) {
+                EXPECT_EQ(layer.attention.size(), 0u) << label << " attention of skipped layer " << suffix;
+            }
             if (expected.tensors.count("attn." + suffix))
                 expectClose(layer.attention, expectedTensor(expected, "attn." + suffix),
                             kAttentionTolerance, label + " attn." + suffix);
@@ -108,11 +117,13 @@ void compareResults(const std::vector<RunResult>& results, const checkpoint::Saf
             }
         }
         // Every captured layer of the reference was produced here too.
-        for (int l = 0; l < model.config.numLayers; ++l)
-            if (expected.tensors.count("attn." + seq + "." + std::to_string(l)))
+        for (int l = 0; l < model.config.numLayers; ++l) {
+            if (expected.tensors.count("attn." + seq + "." + std::to_string(l))) {
                 EXPECT_TRUE(std::any_of(r.layers.begin(), r.layers.end(),
                                         [&](const LayerCapture& c) { return c.layer == l; }))
                     << label << ": layer " << l << " of sequence " << s << " not captured";
+            }
+        }
     }
 }
 
@@ -179,8 +190,8 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, ForwardFixture,
     ::testing::Combine(::testing::ValuesIn(fixtureNames()),
                        ::testing::Values(std::string("model.safetensors"), std::string("pytorch_model.bin"))),
-    [](const auto& info) {
-        std::string n = std::get<0>(info.param) + "_" + std::get<1>(info.param);
+    [](const auto& param) {
+        std::string n = std::get<0>(param.param) + "_" + std::get<1>(param.param);
         for (char& c : n)
             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
         return n;
