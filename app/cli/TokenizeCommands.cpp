@@ -3,6 +3,7 @@
 // gtscope-cli vocab build GRAPHS... -o VOCAB [options]
 // gtscope-cli vocab check VOCAB GRAPHS... [options]
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "graph/AttrNames.h"
 #include "io/GraphIO.h"
 #include "io/TextInput.h"
 #include "tokenize/Detokenizer.h"
@@ -170,17 +172,72 @@ TokenizeOptions tokenizeOptions(const CliArgs& a, TokenizeOptions o) {
     return o;
 }
 
+namespace {
+
+/// `tokenize FILE --all`: every record of a multi-record file, `seeds` walks each (GraphGPT
+/// samples a new Eulerian path per epoch; several seeds give that variety to a training set).
+/// Records that cannot be read or tokenized are listed under "skipped" with the reason.
+int tokenizeAll(const CliArgs& a, const TokenizeOptions& options) {
+    io::ReadOptions ro = graphReadOptions(a);
+    std::vector<io::ParseError> unreadable;
+    ro.skipped = &unreadable;
+    const std::string file = a.positional()[0];
+    const auto graphs = io::readGraphs(file, ro);
+    std::optional<Vocab> vocab;
+    if (auto v = a.value("vocab")) vocab = Vocab::read(*v);
+    const uint64_t firstSeed = parseCount(a, "seed", 0);
+    const uint64_t seeds = std::max<uint64_t>(1, parseCount(a, "seeds", 1));
+    json sequences = json::array(), skipped = json::array();
+    for (const auto& e : unreadable) skipped.push_back({{"line", e.line()}, {"reason", e.message()}});
+    for (size_t i = 0; i < graphs.size(); ++i) {
+        const Graph& g = graphs[i];
+        const AttrColumn* smiles = g.graphAttrs().find(attr::kSmiles);
+        for (uint64_t seed = firstSeed; seed < firstSeed + seeds; ++seed) {
+            json item;
+            item["index"] = i;
+            item["graph"] = g.name();
+            if (smiles && smiles->kind == AttrKind::String && smiles->has(0)) item["smiles"] = smiles->stringAt(0);
+            item["seed"] = seed;
+            try {
+                const TokenSequence seq = tokenize(g, options, seed);
+                item["positions"] = seq.positions.size();
+                if (vocab) item["ids"] = seq.ids(*vocab);
+                else item["tokens"] = seq.positions;
+            } catch (const std::exception& e) {  // more nodes than the scope, a token not in the vocab
+                skipped.push_back({{"index", i}, {"graph", g.name()}, {"reason", e.what()}});
+                break;
+            }
+            sequences.push_back(std::move(item));
+        }
+    }
+    json out = {{"file", file}, {"layout", tokenLayoutName(options.layout)}, {"graphs", graphs.size()},
+                {"sequences", std::move(sequences)}, {"skipped", std::move(skipped)}};
+    const auto target = a.value("o") ? a.value("o") : a.value("output");
+    if (target) {
+        io::writeFileAtomically(*target, out.dump() + "\n");
+        std::cerr << out["sequences"].size() << " sequences from " << graphs.size() << " graphs, "
+                  << out["skipped"].size() << " skipped -> " << *target << "\n";
+    } else {
+        std::cout << out.dump() << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
 int runTokenize(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
-    valued.insert({"vocab", "seed", "start", "path"});
+    valued.insert({"vocab", "seed", "start", "path", "seeds", "o", "output"});
     auto flags = kTokenizeFlags;
-    flags.insert("json");
+    flags.insert({"json", "all"});
     CliArgs a(args, flags, valued);
     a.requirePositional(1, "gtscope-cli tokenize GRAPH[#N] [--vocab FILE] [--seed N] "
                            "[--layout stacked|stacked-long|flat] [--start NODE] [--path n0,n1,...] "
                            "[--cyclic 0|1|2] [--first-index N] [--node-scope 512] [--scope-base 512] "
-                           "[--world molecule] [--add-eos] [--keep-edge-type] [--json]");
+                           "[--world molecule] [--add-eos] [--keep-edge-type] [--json] | "
+                           "gtscope-cli tokenize FILE --all [--vocab FILE] [--seed N] [--seeds K] [-o OUT.json]");
     const TokenizeOptions options = tokenizeOptions(a, TokenizeOptions{});
+    if (a.flag("all")) return tokenizeAll(a, options);
     const Graph g = io::readGraph(a.positional()[0], graphReadOptions(a));
     const uint64_t seed = parseCount(a, "seed", 0);
     std::optional<NodeId> start;
