@@ -237,8 +237,9 @@ void writeRunTensors(const std::string& path, const RunResult& r, const GraphGpt
         if (layer.scores.size()) tensors["scores." + l] = layer.scores;
         if (layer.residual.size()) tensors["residual." + l] = layer.residual;
         if (layer.headOutputs.size()) tensors["heads." + l] = layer.headOutputs;
-        std::vector<float> pos(layer.positions.begin(), layer.positions.end());
-        tensors["positions." + l] = Tensor({int64_t(pos.size())}, std::move(pos));
+        const auto count = int64_t(layer.positions.size());
+        tensors["positions." + l] =
+            Tensor({count}, std::vector<float>(layer.positions.begin(), layer.positions.end()));
     }
     std::map<std::string, std::string> meta = {{"format", "gtscope-run"},
                                                {"model", m.files.folder.string()},

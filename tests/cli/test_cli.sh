@@ -158,5 +158,41 @@ check "bad field named" grep -qE "^error: field \"hidden_size\": expected a posi
 check "unknown dtype" expect_rc 2 "$cli" convert "$tiny/model.pt" "$work/x.safetensors" --dtype f8
 check "dtype on a graph" expect_rc 2 "$cli" convert "$fixtures/networkx/karate.gml" "$work/k2.gml" --dtype f16
 
+# run and bench: tokenize with the model's vocab and settings, run, report
+printf '0 1\n1 2\n2 3\n3 0\n' >"$work/square.edges"
+check "run on a graph" expect_rc 0 "$cli" run "$tiny" "$work/square.edges" --json
+check "run reports" test "$(json_field "$work/out" "d['task'], d['layers'], d['heads'], d['positions'] == len(d['ids']) == len(d['predictions']), len(d['predictions'][0])")" = "pretrain 2 2 True 2"
+check "run predictions are distributions" test "$(json_field "$work/out" "all(0 <= s[0]['p'] <= 1 for p in d['predictions'] for s in p)")" = "True"
+check "run --out" expect_rc 0 "$cli" run "$tiny" "$work/square.edges" --out "$work/run.safetensors"
+check "run wrote attention" test "$(/usr/bin/python3 -c "
+import sys; sys.path.insert(0, sys.argv[2]); import safetensors_io as st
+t = st.load(sys.argv[1]); t = t[0] if isinstance(t, tuple) else t
+print(sorted(k for k in t if k.startswith('attn.')), list(t['attn.1'].shape)[:2])" "$work/run.safetensors" "$fixtures/../reference")" = "['attn.0', 'attn.1'] [2, 6]"
+check "run text" expect_rc 0 "$cli" run "$tiny" "$work/square.edges"
+check "run text names the task" grep -q "task: pretrain" "$work/out"
+check "bad head mask" expect_rc 2 "$cli" run "$tiny" "$work/square.edges" --head-mask 9.0
+check "bad head mask named" grep -q "head-mask 9.0" "$work/err"
+printf '0 1\n1 2\n2 3\n3 4\n4 0\n' >"$work/pentagon.edges"
+check "graph beyond the node scope" expect_rc 2 "$cli" run "$tiny" "$work/pentagon.edges"
+# --ids runs the reference fixtures through the CLI: logits within 1e-4 of PyTorch's
+ref=$fixtures/model/pretrain_sum_mtp
+/usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'ids': d['sequences'][1]['ids']}, open(sys.argv[2],'w'))" "$ref/inputs.json" "$work/ids.json"
+check "run --ids" expect_rc 0 "$cli" run "$ref" --ids "$work/ids.json" --out "$work/ids.safetensors"
+check "run --ids matches the reference" test "$(/usr/bin/python3 -c "
+import sys; sys.path.insert(0, sys.argv[3]); import safetensors_io as st
+a = st.load(sys.argv[1]); a = a[0] if isinstance(a, tuple) else a
+b = st.load(sys.argv[2]); b = b[0] if isinstance(b, tuple) else b
+print(float((a['logits'] - b['logits.1']).abs().max()) < 1e-4)" "$work/ids.safetensors" "$ref/expected.safetensors" "$fixtures/../reference")" = "True"
+check "run --ids without a vocab needs ids" expect_rc 2 "$cli" run "$ref" "$work/square.edges"
+check "no-vocab message" grep -q "no vocab" "$work/err"
+cat "$work/square.edges" >"$work/many.edges"
+check "bench" expect_rc 0 "$cli" bench "$tiny" --graphs "$work/square.edges" --repeat 3 --json --dump-ids "$work/bench-ids.json"
+check "bench reports" test "$(json_field "$work/out" "d['sequences'], d['repeat'], len(d['seconds']), d['positions_per_second'] > 0")" = "1 3 3 True"
+check "bench --ids" expect_rc 0 "$cli" bench "$tiny" --ids "$work/bench-ids.json" --repeat 1 --capture attention --json
+check "bench needs input" expect_rc 2 "$cli" bench "$tiny"
+# tokenize --all: every record, several walks each
+check "tokenize --all" expect_rc 0 "$cli" tokenize "$fixtures/molecules/five.sdf" --all --seeds 2
+check "tokenize --all counts" test "$(json_field "$work/out" "len(d['sequences']), d['graphs'], len({s['index'] for s in d['sequences']}), d['skipped']")" = "10 5 5 []"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed == 0 ]]
