@@ -223,7 +223,9 @@ TEST_F(ForwardProperties, BatchThreadsAndCaptureDoNotChangeOutputs) {
     plain.threads = 1;
     for (size_t s = 0; s < inputs_.size(); ++s) {
         const auto alone = runGraphGpt(*model_, {inputs_[s]}, plain).front();
-        expectClose(alone.logits, together[s].logits, 1e-6f, "alone vs packed logits");
+        // Packing changes the GEMM blocking (and FMA grouping), so results may differ by
+        // rounding: a few ulps, far inside the reference tolerance.
+        expectClose(alone.logits, together[s].logits, 1e-5f, "alone vs packed logits");
         EXPECT_TRUE(alone.layers.empty()) << "captured without being asked";
         EXPECT_EQ(alone.embeddings.size(), 0u);
     }
@@ -253,7 +255,7 @@ TEST_F(ForwardProperties, TrailingPadPositionsAreIgnored) {
     padded.ids.push_back(std::vector<int32_t>(width, 0));
     const auto a = runGraphGpt(*model_, {inputs_.front()}).front();
     const auto b = runGraphGpt(*model_, {padded}).front();
-    expectClose(b.logits, a.logits, 1e-6f, "padded vs unpadded");
+    expectClose(b.logits, a.logits, 1e-5f, "padded vs unpadded");
 }
 
 TEST_F(ForwardProperties, HeadMaskChangesOutputAndSkipsAreIdentity) {
