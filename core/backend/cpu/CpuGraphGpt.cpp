@@ -10,6 +10,7 @@
 #include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -20,6 +21,9 @@ namespace {
 
 using Eigen::Index;
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatrixMap = Eigen::Map<RowMatrix>;
+using MatrixRef = Eigen::Ref<RowMatrix>;
+using ConstMatrixRef = Eigen::Ref<const RowMatrix>;
 using model::Activation;
 using model::GraphGptConfig;
 using model::GraphGptModel;
@@ -30,6 +34,39 @@ using model::SequenceInput;
 
 /// Rows of all sequences in one pack; bounds the [rows, intermediate] activations.
 constexpr Index kMaxPackRows = 8192;
+/// A calling thread keeps its workspace between runs up to this size (fresh memory costs a
+/// page fault per 4 KiB on first touch, a large share of a short run); larger ones are freed.
+constexpr size_t kKeptWorkspaceBytes = size_t{256} << 20;
+
+/// Grow-only float storage viewed as a row-major matrix of any shape that fits.
+class Buffer {
+public:
+    MatrixMap shape(Index rows, Index cols) {
+        const auto need = static_cast<size_t>(rows * cols);
+        if (data_.size() < need) data_.resize(need);
+        return MatrixMap(data_.data(), rows, cols);
+    }
+    size_t bytes() const { return data_.size() * sizeof(float); }
+
+private:
+    std::vector<float> data_;
+};
+
+/// Every activation of a run. Reused across layers, packs and (per calling thread) runs.
+struct Workspace {
+    Buffer x, normed, q, k, v, attn, proj, gate, up, scoreA, scoreB;
+    /// Per worker thread: one head's S×S scores.
+    tbb::enumerable_thread_specific<Buffer> scratch;
+    bool inUse = false;
+
+    size_t bytes() const {
+        size_t total = 0;
+        for (const Buffer* b : {&x, &normed, &q, &k, &v, &attn, &proj, &gate, &up, &scoreA, &scoreB})
+            total += b->bytes();
+        for (const Buffer& b : scratch) total += b.bytes();
+        return total;
+    }
+};
 
 /// Runs body(begin, end) over row blocks in parallel. Blocks are large enough that the GEMM
 /// inside each amortizes packing its right-hand side, and small enough to spread over threads.
@@ -48,9 +85,9 @@ void parallelRows(Index rows, const Body& body) {
 }
 
 /// y = x Wᵀ + b (torch's Linear: W is [out, in]).
-void linear(const RowMatrix& x, const LinearWeights& w, RowMatrix& y) {
+/// y must already have x.rows() rows and out-features columns.
+void linear(const ConstMatrixRef& x, const LinearWeights& w, MatrixRef y) {
     const auto W = w.weight.matrix();
-    y.resize(x.rows(), W.rows());
     parallelRows(x.rows(), [&](Index r0, Index r1) {
         auto out = y.middleRows(r0, r1 - r0);
         out.noalias() = x.middleRows(r0, r1 - r0) * W.transpose();
@@ -59,8 +96,7 @@ void linear(const RowMatrix& x, const LinearWeights& w, RowMatrix& y) {
 }
 
 /// RMSNorm (HF LlamaRMSNorm): x / sqrt(mean(x²) + eps) * w.
-void rmsNorm(const RowMatrix& x, const Tensor& weight, float eps, RowMatrix& y) {
-    y.resize(x.rows(), x.cols());
+void rmsNorm(const ConstMatrixRef& x, const Tensor& weight, float eps, MatrixRef y) {
     const auto w = weight.flat();
     const float invCols = 1.0f / static_cast<float>(x.cols());
     parallelRows(x.rows(), [&](Index r0, Index r1) {
@@ -74,7 +110,7 @@ void rmsNorm(const RowMatrix& x, const Tensor& weight, float eps, RowMatrix& y) 
 
 /// The activation in place (HF ACT2FN): gelu = x Φ(x) with erf; gelu tanh approximation;
 /// silu = x σ(x); relu.
-void activate(RowMatrix& m, Activation act) {
+void activate(MatrixRef m, Activation act) {
     parallelRows(m.rows(), [&](Index r0, Index r1) {
         auto a = m.middleRows(r0, r1 - r0).array();
         switch (act) {
@@ -118,7 +154,7 @@ struct RopeTable {
 
 /// Rotates every head of `m` [rows, heads * d] by each row's position, HF's half-split form:
 /// (x1, x2) → (x1 cos − x2 sin, x2 cos + x1 sin).
-void applyRope(RowMatrix& m, int heads, int headDim, const std::vector<int32_t>& rowPositions,
+void applyRope(MatrixRef m, int heads, int headDim, const std::vector<int32_t>& rowPositions,
                const RopeTable& table) {
     const int half = headDim / 2;
     parallelRows(m.rows(), [&](Index r0, Index r1) {
@@ -154,7 +190,7 @@ bool wants(const RunOptions& options, int layer) {
                options.captureLayers.end();
 }
 
-Tensor tensorFromRows(const RowMatrix& m, Index offset, Index rows) {
+Tensor tensorFromRows(const ConstMatrixRef& m, Index offset, Index rows) {
     Tensor t({rows, m.cols()});
     t.mutableMatrix() = m.middleRows(offset, rows);
     return t;
@@ -164,11 +200,13 @@ class PackRunner {
 public:
     PackRunner(const GraphGptModel& model, const RunOptions& options,
                std::vector<RunResult>& results, std::atomic<int64_t>& progressDone,
-               int64_t progressTotal)
+               int64_t progressTotal, Workspace& workspace)
         : cfg_(model.config), w_(model.weights), options_(options),
-          results_(results), progressDone_(progressDone), progressTotal_(progressTotal) {}
+          results_(results), progressDone_(progressDone), progressTotal_(progressTotal),
+          ws_(workspace) {}
 
     void run(const std::vector<SequenceInput>& inputs, const std::vector<size_t>& members) {
+        seqs_.clear();
         pack(inputs, members);
         embed(inputs);
         for (int layer = 0; layer < cfg_.numLayers; ++layer) {
@@ -186,7 +224,7 @@ public:
             if (!skipped) block(layer, capture);
             if (capture && options_.captureResidual)
                 for (auto& seq : seqs_)
-                    results_[seq.input].layers.back().residual = tensorFromRows(x_, seq.offset, seq.rows);
+                    results_[seq.input].layers.back().residual = tensorFromRows(X(), seq.offset, seq.rows);
             const int64_t done = progressDone_.fetch_add(static_cast<int64_t>(seqs_.size())) +
                                  static_cast<int64_t>(seqs_.size());
             if (options_.progress) options_.progress(done, progressTotal_);
@@ -202,9 +240,14 @@ private:
     std::atomic<int64_t>& progressDone_;
     int64_t progressTotal_;
 
+    Workspace& ws_;
+
     std::vector<PackedSequence> seqs_;
     std::vector<int32_t> rowPositions_;
-    RowMatrix x_, normed_, q_, k_, v_, attn_, proj_, gate_, up_;
+    Index rows_ = 0;  ///< rows of the pack now (after keep-sets)
+
+    /// The residual stream [rows, hidden].
+    MatrixMap X() { return ws_.x.shape(rows_, cfg_.hiddenSize); }
 
     void pack(const std::vector<SequenceInput>& inputs, const std::vector<size_t>& members) {
         Index offset = 0;
@@ -218,6 +261,7 @@ private:
             offset += seq.rows;
             seqs_.push_back(std::move(seq));
         }
+        rows_ = offset;
         refreshRowPositions();
     }
 
@@ -235,12 +279,14 @@ private:
         const int slots = std::max(1, cfg_.stackedFeat);
         const bool gated = cfg_.stackAggregation == model::StackAggregation::Gated && w_.stackedFeatAgg;
         const bool stacked = cfg_.stackMethod != model::StackMethod::None || slots > 1 || gated;
-        x_.setZero(static_cast<Index>(rowPositions_.size()), hidden);
+        MatrixMap x = X();
+        x.setZero();
+        (void)hidden;
         tbb::parallel_for(size_t{0}, seqs_.size(), [&](size_t si) {
             const auto& seq = seqs_[si];
             const auto& ids = inputs[seq.input].ids;
             for (Index p = 0; p < seq.rows; ++p) {
-                auto row = x_.row(seq.offset + p);
+                auto row = x.row(seq.offset + p);
                 const auto& pos = ids[static_cast<size_t>(p)];
                 const int width = stacked ? slots : 1;
                 int nonPad = 0;
@@ -262,30 +308,30 @@ private:
         });
         if (options_.captureResidual)
             for (auto& seq : seqs_)
-                results_[seq.input].embeddings = tensorFromRows(x_, seq.offset, seq.rows);
+                results_[seq.input].embeddings = tensorFromRows(x, seq.offset, seq.rows);
     }
 
-    /// Removes the rows whose original position is not in `keepSet` (order kept).
+    /// Removes the rows whose original position is not in `keepSet` (order kept). Rows only
+    /// move up, so the compaction runs in place.
     void keep(const std::vector<int32_t>& keepSet) {
-        std::vector<Index> sourceRows;
+        MatrixMap x = X();
         Index offset = 0;
         for (auto& seq : seqs_) {
             std::vector<int32_t> kept;
+            const Index start = offset;
             for (Index r = 0; r < seq.rows; ++r) {
                 const int32_t pos = seq.positions[static_cast<size_t>(r)];
                 if (std::find(keepSet.begin(), keepSet.end(), pos) != keepSet.end()) {
                     kept.push_back(pos);
-                    sourceRows.push_back(seq.offset + r);
+                    if (offset != seq.offset + r) x.row(offset) = x.row(seq.offset + r);
+                    ++offset;
                 }
             }
             seq.positions = std::move(kept);
-            seq.offset = offset;
-            seq.rows = static_cast<Index>(seq.positions.size());
-            offset += seq.rows;
+            seq.offset = start;
+            seq.rows = offset - start;
         }
-        RowMatrix compact(offset, x_.cols());
-        for (Index r = 0; r < offset; ++r) compact.row(r) = x_.row(sourceRows[static_cast<size_t>(r)]);
-        x_ = std::move(compact);
+        rows_ = offset;
         refreshRowPositions();
     }
 
@@ -313,19 +359,26 @@ private:
         const auto& L = w_.layers[static_cast<size_t>(layer)];
         const float eps = static_cast<float>(cfg_.rmsNormEps);
         const int H = cfg_.numHeads, KV = cfg_.numKvHeads, d = cfg_.headDim;
+        const Index D = cfg_.hiddenSize, I = cfg_.intermediateSize;
+        const Index qWidth = Index{H} * d, kvWidth = Index{KV} * d;
 
-        rmsNorm(x_, L.inputNorm, eps, normed_);
-        linear(normed_, L.q, q_);
-        linear(normed_, L.k, k_);
-        linear(normed_, L.v, v_);
+        MatrixMap x = X();
+        MatrixMap normed = ws_.normed.shape(rows_, D);
+        MatrixMap q = ws_.q.shape(rows_, qWidth);
+        MatrixMap k = ws_.k.shape(rows_, kvWidth);
+        MatrixMap v = ws_.v.shape(rows_, kvWidth);
+        rmsNorm(x, L.inputNorm, eps, normed);
+        linear(normed, L.q, q);
+        linear(normed, L.k, k);
+        linear(normed, L.v, v);
         int maxPosition = 0;
         for (int32_t p : rowPositions_) maxPosition = std::max(maxPosition, p);
         if (!rope_ || rope_->cosines.size() < static_cast<size_t>(maxPosition + 1) * static_cast<size_t>(d / 2))
             rope_ = std::make_unique<RopeTable>(maxPosition, d, cfg_.ropeTheta);
-        applyRope(q_, H, d, rowPositions_, *rope_);
-        applyRope(k_, KV, d, rowPositions_, *rope_);
+        applyRope(q, H, d, rowPositions_, *rope_);
+        applyRope(k, KV, d, rowPositions_, *rope_);
 
-        attn_.setZero(x_.rows(), static_cast<Index>(H) * d);
+        MatrixMap attn = ws_.attn.shape(rows_, qWidth);
         const float scale = 1.0f / std::sqrt(static_cast<float>(d));
         const int group = H / KV;
         const auto Wo = L.o.weight.matrix();
@@ -335,78 +388,83 @@ private:
         tbb::parallel_for(size_t{0}, seqs_.size() * static_cast<size_t>(H), [&](size_t task) {
             const auto& seq = seqs_[task / static_cast<size_t>(H)];
             const int h = static_cast<int>(task % static_cast<size_t>(H));
-            const bool masked = headMasked(layer, h);
-            if (masked && !wantAttention && !wantScores && !wantHeadOutputs) return;
             const Index S = seq.rows;
+            auto out = attn.block(seq.offset, Index{h} * d, S, d);
+            const bool masked = headMasked(layer, h);
+            if (masked) out.setZero();  // the head's output is removed; its pattern may be shown
+            if (masked && !wantAttention && !wantScores) return;
             const int g = h / group;
-            const auto Q = q_.block(seq.offset, static_cast<Index>(h) * d, S, d);
-            const auto K = k_.block(seq.offset, static_cast<Index>(g) * d, S, d);
-            const auto V = v_.block(seq.offset, static_cast<Index>(g) * d, S, d);
-            RowMatrix p(S, S);
+            const auto Q = q.block(seq.offset, Index{h} * d, S, d);
+            const auto K = k.block(seq.offset, Index{g} * d, S, d);
+            const auto V = v.block(seq.offset, Index{g} * d, S, d);
+            model::LayerCapture* c = capture ? &results_[seq.input].layers.back() : nullptr;
+            // Probabilities go straight into the capture when one is wanted.
+            MatrixMap p = wantAttention
+                              ? MatrixMap(c->attention.mutableData() + static_cast<size_t>(h) * S * S, S, S)
+                              : ws_.scratch.local().shape(S, S);
             p.noalias() = (Q * K.transpose()) * scale;
             if (cfg_.causalAttention)
                 for (Index i = 0; i + 1 < S; ++i)
                     p.row(i).tail(S - i - 1).setConstant(-std::numeric_limits<float>::infinity());
-            auto& c = results_[seq.input].layers.empty() ? dummyCapture_
-                                                          : results_[seq.input].layers.back();
             if (wantScores)
-                std::copy(p.data(), p.data() + S * S, c.scores.mutableData() + static_cast<size_t>(h) * S * S);
+                std::copy(p.data(), p.data() + S * S, c->scores.mutableData() + static_cast<size_t>(h) * S * S);
             for (Index i = 0; i < S; ++i) {
                 auto row = p.row(i).array();
                 const float m = row.maxCoeff();
                 row = (row - m).exp();
-                row /= row.sum();
+                row *= 1.0f / row.sum();
             }
-            if (wantAttention)
-                std::copy(p.data(), p.data() + S * S, c.attention.mutableData() + static_cast<size_t>(h) * S * S);
-            if (masked) return;  // its output stays zero; headOutputs stay zero too
-            auto out = attn_.block(seq.offset, static_cast<Index>(h) * d, S, d);
+            if (masked) return;  // headOutputs of a masked head stay zero
             out.noalias() = p * V;
             if (wantHeadOutputs) {
-                Eigen::Map<RowMatrix> ho(c.headOutputs.mutableData() + static_cast<size_t>(h) * S * cfg_.hiddenSize,
-                                         S, cfg_.hiddenSize);
-                ho.noalias() = out * Wo.middleCols(static_cast<Index>(h) * d, d).transpose();
+                MatrixMap ho(c->headOutputs.mutableData() + static_cast<size_t>(h) * S * D, S, D);
+                ho.noalias() = out * Wo.middleCols(Index{h} * d, d).transpose();
             }
         });
 
-        linear(attn_, L.o, proj_);
-        if (L.lambda1) proj_.array().rowwise() *= L.lambda1->flat().transpose().array();
-        x_ += proj_;
+        MatrixMap proj = ws_.proj.shape(rows_, D);
+        linear(attn, L.o, proj);
+        if (L.lambda1) proj.array().rowwise() *= L.lambda1->flat().transpose().array();
+        x += proj;
 
-        rmsNorm(x_, L.postAttentionNorm, eps, normed_);
-        linear(normed_, L.gate, gate_);
-        linear(normed_, L.up, up_);
-        activate(gate_, cfg_.hiddenAct);
-        parallelRows(gate_.rows(), [&](Index r0, Index r1) {
-            gate_.middleRows(r0, r1 - r0).array() *= up_.middleRows(r0, r1 - r0).array();
+        MatrixMap gate = ws_.gate.shape(rows_, I);
+        MatrixMap up = ws_.up.shape(rows_, I);
+        rmsNorm(x, L.postAttentionNorm, eps, normed);
+        linear(normed, L.gate, gate);
+        linear(normed, L.up, up);
+        activate(gate, cfg_.hiddenAct);
+        parallelRows(rows_, [&](Index r0, Index r1) {
+            gate.middleRows(r0, r1 - r0).array() *= up.middleRows(r0, r1 - r0).array();
         });
-        linear(gate_, L.down, proj_);
-        if (L.lambda2) proj_.array().rowwise() *= L.lambda2->flat().transpose().array();
-        x_ += proj_;
+        linear(gate, L.down, proj);
+        if (L.lambda2) proj.array().rowwise() *= L.lambda2->flat().transpose().array();
+        x += proj;
     }
 
     void heads() {
-        rmsNorm(x_, w_.finalNorm, static_cast<float>(cfg_.rmsNormEps), normed_);
+        const Index D = cfg_.hiddenSize;
+        MatrixMap normed = ws_.normed.shape(rows_, D);
+        rmsNorm(X(), w_.finalNorm, static_cast<float>(cfg_.rmsNormEps), normed);
         for (auto& seq : seqs_) {
             auto& r = results_[seq.input];
-            r.hidden = tensorFromRows(normed_, seq.offset, seq.rows);
+            r.hidden = tensorFromRows(normed, seq.offset, seq.rows);
             r.positions = seq.positions;
         }
         if (w_.head == model::HeadKind::Pretrain) {
-            // n_token_proj: [S, hidden] → [S, next_n · hidden] read as [S · next_n, hidden].
-            const RowMatrix* slots = &normed_;
-            int nextN = 1;
+            // n_token_proj: [S, hidden] → [S, next_n · hidden], read as [S · next_n, hidden].
+            const float* slots = normed.data();
+            Index nextN = 1;
             if (w_.nTokenProj) {
-                linear(normed_, *w_.nTokenProj, proj_);
-                nextN = static_cast<int>(proj_.cols() / cfg_.hiddenSize);
-                slots = &proj_;
+                nextN = w_.nTokenProj->outFeatures() / D;
+                MatrixMap proj = ws_.proj.shape(rows_, nextN * D);
+                linear(normed, *w_.nTokenProj, proj);
+                slots = proj.data();
             }
-            const Index hidden = cfg_.hiddenSize;
-            Eigen::Map<const RowMatrix> perSlot(slots->data(), slots->rows() * nextN, hidden);
+            Eigen::Map<const RowMatrix> perSlot(slots, rows_ * nextN, D);
             const auto head = w_.lmHead.matrix();
             for (auto& seq : seqs_) {
-                Tensor logits({seq.rows, Index{nextN}, head.rows()});
-                Eigen::Map<RowMatrix> out(logits.mutableData(), seq.rows * nextN, head.rows());
+                Tensor logits({seq.rows, nextN, head.rows()});
+                MatrixMap out(logits.mutableData(), seq.rows * nextN, head.rows());
                 const auto in = perSlot.middleRows(seq.offset * nextN, seq.rows * nextN);
                 parallelRows(out.rows(), [&](Index r0, Index r1) {
                     out.middleRows(r0, r1 - r0).noalias() = in.middleRows(r0, r1 - r0) * head.transpose();
@@ -415,12 +473,17 @@ private:
             }
         } else if (w_.head == model::HeadKind::Task) {
             // GraphGPT's score: one Linear, or its MLP (activation before every Linear).
-            RowMatrix value = normed_, next;
             const bool mlp = w_.score.size() > 1;
+            Buffer* from = &ws_.scoreA;
+            Buffer* to = &ws_.scoreB;
+            MatrixMap value = from->shape(rows_, D);
+            value = normed;
             for (const auto& lin : w_.score) {
                 if (mlp) activate(value, cfg_.hiddenAct);
+                MatrixMap next = to->shape(rows_, lin.outFeatures());
                 linear(value, lin, next);
-                value.swap(next);
+                new (&value) MatrixMap(next.data(), next.rows(), next.cols());
+                std::swap(from, to);
             }
             for (auto& seq : seqs_) {
                 auto& r = results_[seq.input];
@@ -432,7 +495,6 @@ private:
     }
 
     std::unique_ptr<RopeTable> rope_;
-    model::LayerCapture dummyCapture_;
 };
 
 }  // namespace
@@ -464,11 +526,26 @@ std::vector<RunResult> runGraphGpt(const GraphGptModel& model,
         rows += length;
     }
 
-    auto work = [&] {
-        for (const auto& members : packs) {
-            PackRunner runner(model, options, results, done, total);
-            runner.run(inputs, members);
+    // The calling thread's workspace, kept for its next run unless it grew large. A nested
+    // run on the same thread (from a progress callback) gets a fresh one.
+    thread_local Workspace kept;
+    Workspace fresh;
+    Workspace& ws = kept.inUse ? fresh : kept;
+    ws.inUse = true;
+    struct Release {
+        Workspace& ws;
+        ~Release() {
+            ws.inUse = false;
+            if (ws.bytes() > kKeptWorkspaceBytes) {
+                ws.~Workspace();
+                new (&ws) Workspace();
+            }
         }
+    } release{ws};
+
+    auto work = [&] {
+        PackRunner runner(model, options, results, done, total, ws);
+        for (const auto& members : packs) runner.run(inputs, members);
     };
     if (options.threads > 0) {
         tbb::task_arena arena(options.threads);

@@ -176,3 +176,23 @@ TEST(Tensor, RejectsBadShapes) {
     EXPECT_THROW(Tensor({2, 2}, {1, 2, 3}), std::invalid_argument);
     EXPECT_EQ(Tensor::elementCount({int64_t(1) << 40, 0}), 0u);
 }
+
+TEST(Tensor, LargeTensorsAreZeroedWritableAndShared) {
+    // Large tensors take a different allocation path (mapped, huge-page aligned).
+    Tensor big({3, 1024, 1024});  // 12 MiB
+    ASSERT_EQ(big.size(), size_t{3} << 20);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(big.data()) % 64, 0u);
+    const auto flat = big.flat();
+    EXPECT_EQ(flat.minCoeff(), 0.0f);
+    EXPECT_EQ(flat.maxCoeff(), 0.0f);
+    big.mutableData()[big.size() - 1] = 5.0f;
+    Tensor handle = big;  // copies share storage
+    EXPECT_EQ(handle.data()[handle.size() - 1], 5.0f);
+    Tensor copy = big.clone();
+    big.mutableData()[0] = 7.0f;
+    EXPECT_EQ(handle.data()[0], 7.0f);
+    EXPECT_EQ(copy.data()[0], 0.0f);
+    EXPECT_EQ(copy.data()[copy.size() - 1], 5.0f);
+    big = Tensor();
+    EXPECT_EQ(handle.data()[0], 7.0f);  // the storage lives while a handle does
+}
