@@ -157,8 +157,10 @@ std::vector<double> softmax(const float* v, size_t n) {
     return p;
 }
 
+/// A token id as text: its vocab token, "<pad>" for the pad id, else "#id".
 std::string tokenText(const GraphGptModel& m, int32_t id) {
-    if (m.hasVocab && m.vocab.find(m.vocab.token(id)).has_value()) return m.vocab.token(id);
+    if (m.hasVocab)
+        if (const std::string* token = m.vocab.findToken(id)) return *token;
     return id == m.config.padTokenId ? "<pad>" : "#" + std::to_string(id);
 }
 

@@ -133,6 +133,11 @@ const std::string& Vocab::token(int32_t id) const {
     return byId_[it->second].first;
 }
 
+const std::string* Vocab::findToken(int32_t id) const {
+    const auto it = slotOfId_.find(id);
+    return it == slotOfId_.end() ? nullptr : &byId_[it->second].first;
+}
+
 std::vector<int32_t> Vocab::encode(std::span<const std::string> tokens) const {
     std::vector<int32_t> ids;
     ids.reserve(tokens.size());

@@ -62,6 +62,8 @@ public:
     int32_t id(std::string_view token) const;
     /// The token with this id; throws std::out_of_range for an id not in the vocab.
     const std::string& token(int32_t id) const;
+    /// The token with this id, or nullptr.
+    const std::string* findToken(int32_t id) const;
     /// Largest id (0 when empty): embedding tables need maxId() + 1 rows.
     int32_t maxId() const { return maxId_; }
 

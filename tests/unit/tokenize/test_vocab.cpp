@@ -60,6 +60,10 @@ TEST(Vocab, ReadsGraphGptPcqm4mV2Vocab) {
     EXPECT_EQ(v.token(307), "molecule#edge#2#1");
     EXPECT_THROW(v.token(0), std::out_of_range);
     EXPECT_THROW(v.token(308), std::out_of_range);
+    ASSERT_NE(v.findToken(307), nullptr);
+    EXPECT_EQ(*v.findToken(307), "molecule#edge#2#1");
+    EXPECT_EQ(v.findToken(0), nullptr);
+    EXPECT_EQ(v.findToken(-1), nullptr);
     EXPECT_FALSE(v.find("<label_pad>").has_value());
 }
 
