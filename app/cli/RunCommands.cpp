@@ -345,8 +345,14 @@ int runModel(const std::vector<std::string>& args) {
     }
     if (pred.contains("predictions")) {
         const auto& P = pred["predictions"];
+        std::cout << "position: input tokens -> most likely token per slot (probability)\n";
         for (size_t p = 0; p < P.size(); ++p) {
             std::cout << p << ":";
+            if (p < tokens.size())
+                for (const auto& t : tokens[p]) std::cout << " " << t;
+            else
+                for (int32_t id : input.ids[p]) std::cout << " " << tokenText(*m, id);
+            std::cout << " ->";
             for (const auto& slot : P[p]) {
                 const auto& best = slot.front();
                 std::cout << " " << best["token"].get<std::string>() << "(" << std::setprecision(2)
