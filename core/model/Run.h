@@ -63,7 +63,8 @@ struct RunOptions {
     int threads = 0;
     /// Called after each layer of each sequence with (layers done, total layer steps).
     std::function<void(int64_t done, int64_t total)> progress;
-    /// Checked between layers; when set the run throws RunCancelled.
+    /// Checked before each layer and between a layer's attention and MLP; when set the run
+    /// throws RunCancelled.
     const std::atomic<bool>* cancel = nullptr;
 };
 

@@ -427,6 +427,10 @@ private:
         if (L.lambda1) proj.array().rowwise() *= L.lambda1->flat().transpose().array();
         x += proj;
 
+        // A second cancellation point inside the layer: a large layer takes ~160 ms here.
+        if (options_.cancel && options_.cancel->load(std::memory_order_relaxed))
+            throw model::RunCancelled();
+
         MatrixMap gate = ws_.gate.shape(rows_, I);
         MatrixMap up = ws_.up.shape(rows_, I);
         rmsNorm(x, L.postAttentionNorm, eps, normed);
