@@ -1,0 +1,83 @@
+#include "analysis/AttentionView.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace gts::analysis {
+
+const char* headAggregationName(HeadAggregation a) {
+    switch (a) {
+        case HeadAggregation::Single: return "head";
+        case HeadAggregation::Mean: return "mean";
+        case HeadAggregation::Max: return "max";
+    }
+    return "head";
+}
+
+std::vector<float> attentionMatrix(const model::RunResult& result, int layer, int head,
+                                   HeadAggregation aggregation, int64_t* size) {
+    if (size) *size = 0;
+    const auto it = std::find_if(result.layers.begin(), result.layers.end(),
+                                 [&](const model::LayerCapture& c) { return c.layer == layer; });
+    if (it == result.layers.end() || it->attention.size() == 0) return {};
+    const Tensor& a = it->attention;  // [H, S, S]
+    const int64_t H = a.dim(0), S = a.dim(1);
+    const auto plane = static_cast<size_t>(S * S);
+    if (size) *size = S;
+    std::vector<float> out(plane, 0.0f);
+    if (aggregation == HeadAggregation::Single) {
+        if (head < 0 || head >= H)
+            throw std::out_of_range("head " + std::to_string(head) + " of " + std::to_string(H));
+        std::copy_n(a.data() + static_cast<size_t>(head) * plane, plane, out.begin());
+        return out;
+    }
+    for (int64_t h = 0; h < H; ++h) {
+        const float* src = a.data() + static_cast<size_t>(h) * plane;
+        if (aggregation == HeadAggregation::Mean)
+            for (size_t i = 0; i < plane; ++i) out[i] += src[i] / static_cast<float>(H);
+        else
+            for (size_t i = 0; i < plane; ++i) out[i] = std::max(out[i], src[i]);
+    }
+    return out;
+}
+
+GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
+                                const std::vector<float>& matrix, int64_t size,
+                                const std::vector<int32_t>& positions, int query) {
+    GraphAttention g;
+    g.node.assign(graph.nodeCount(), 0.0f);
+    g.edge.assign(graph.edgeCount(), 0.0f);
+    if (size <= 0 || matrix.size() != static_cast<size_t>(size * size)) return g;
+    const auto S = static_cast<size_t>(size);
+
+    // The weight each key row receives: one query row, or the mean over rows.
+    std::vector<float> weight(S, 0.0f);
+    if (query >= 0) {
+        const auto row = std::find(positions.begin(), positions.end(), query);
+        if (row == positions.end()) return g;  // the query was pruned before this layer
+        const size_t r = static_cast<size_t>(row - positions.begin());
+        std::copy_n(matrix.begin() + static_cast<ptrdiff_t>(r * S), S, weight.begin());
+    } else {
+        for (size_t r = 0; r < S; ++r)
+            for (size_t k = 0; k < S; ++k) weight[k] += matrix[r * S + k] / static_cast<float>(S);
+    }
+
+    for (size_t k = 0; k < S; ++k) {
+        const auto pos = static_cast<size_t>(positions.at(k));
+        if (pos >= tokens.positionSources.size()) continue;
+        const PositionSource& src = tokens.positionSources[pos];
+        const float w = weight[k];
+        if (src.kind == PositionKind::Eos) {
+            g.special += w;
+            continue;
+        }
+        if (src.node != kNoIndex && src.node < g.node.size()) g.node[src.node] += w;
+        if (src.edgeOrigin == EdgeOrigin::Jump) g.jumpWeight += w;
+        else if (src.edge != kNoIndex && src.edge < g.edge.size()) g.edge[src.edge] += w;
+    }
+    for (float v : g.node) g.maxNode = std::max(g.maxNode, v);
+    for (float v : g.edge) g.maxEdge = std::max(g.maxEdge, v);
+    return g;
+}
+
+}  // namespace gts::analysis

@@ -1,0 +1,45 @@
+#pragma once
+// Attention as the views show it: one [S, S] matrix for a layer and a head choice (a single
+// head, the mean or the max over heads), and that matrix carried onto the input graph through
+// token provenance.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "graph/Graph.h"
+#include "model/Run.h"
+#include "tokenize/TokenSequence.h"
+
+namespace gts::analysis {
+
+enum class HeadAggregation : uint8_t { Single, Mean, Max };
+const char* headAggregationName(HeadAggregation a);  // "head", "mean", "max"
+
+/// The [S_l, S_l] attention of `layer` (a LayerCapture index by layer number) for `head` under
+/// `aggregation` (head is ignored for Mean/Max), row-major, rows are queries. Empty when the
+/// layer was not captured (or was skipped).
+std::vector<float> attentionMatrix(const model::RunResult& result, int layer, int head,
+                                   HeadAggregation aggregation, int64_t* size = nullptr);
+
+/// Attention on the graph for one query choice:
+/// - query >= 0: the row of that position (what it attends to);
+/// - query < 0: the mean over all query rows (what is attended to overall).
+/// Each key position's weight goes to what it stands for (PositionSource): a Node position to
+/// its node, and, in the stacked layout, also the edge it arrived along (an Edge position in the
+/// other layouts); weights of several occurrences of a node add up. Jump and eulerization-copy
+/// steps add to `jumpWeight` / the original edge respectively.
+struct GraphAttention {
+    std::vector<float> node;  ///< [nodeCount]
+    std::vector<float> edge;  ///< [edgeCount]
+    float special = 0.0f;     ///< to <eos>/special positions
+    float jumpWeight = 0.0f;  ///< to positions arrived at by a jump
+    float maxNode = 0.0f, maxEdge = 0.0f;
+};
+
+/// `positions` maps the matrix rows to original positions (LayerCapture::positions).
+GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
+                                const std::vector<float>& matrix, int64_t size,
+                                const std::vector<int32_t>& positions, int query);
+
+}  // namespace gts::analysis

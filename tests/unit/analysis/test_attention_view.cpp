@@ -1,0 +1,74 @@
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "analysis/AttentionView.h"
+
+using namespace gts;
+using namespace gts::analysis;
+
+namespace {
+
+// A path 0-1-2 (two edges), tokenized in the stacked layout from node 0: the walk is 0,1,2, so
+// position p stands for node p and (p > 0) the edge it arrived along.
+struct PathFixture {
+    Graph graph{false};
+    TokenSequence tokens;
+    model::RunResult result;
+
+    PathFixture() {
+        graph.addNodes(3);
+        graph.addEdge(0, 1);
+        graph.addEdge(1, 2);
+        TokenizeOptions o;
+        o.nodeScope = 8;
+        o.scopeBase = 8;
+        tokens = tokenize(graph, o, 0, NodeId{0});
+        model::LayerCapture c;
+        c.layer = 0;
+        c.positions = {0, 1, 2};
+        // Head 0: each query attends to itself; head 1: every query attends to position 2.
+        c.attention = Tensor({2, 3, 3}, {1, 0, 0, 0, 1, 0, 0, 0, 1,  //
+                                         0, 0, 1, 0, 0, 1, 0, 0, 1});
+        result.layers.push_back(c);
+    }
+};
+
+TEST(AttentionView, MatrixPerHeadMeanAndMax) {
+    PathFixture f;
+    ASSERT_EQ(f.tokens.positions.size(), 3u);
+    int64_t S = 0;
+    EXPECT_EQ(attentionMatrix(f.result, 0, 1, HeadAggregation::Single, &S),
+              (std::vector<float>{0, 0, 1, 0, 0, 1, 0, 0, 1}));
+    EXPECT_EQ(S, 3);
+    EXPECT_EQ(attentionMatrix(f.result, 0, 0, HeadAggregation::Mean),
+              (std::vector<float>{0.5f, 0, 0.5f, 0, 0.5f, 0.5f, 0, 0, 1}));
+    EXPECT_EQ(attentionMatrix(f.result, 0, 0, HeadAggregation::Max),
+              (std::vector<float>{1, 0, 1, 0, 1, 1, 0, 0, 1}));
+    EXPECT_TRUE(attentionMatrix(f.result, 5, 0, HeadAggregation::Mean, &S).empty());
+    EXPECT_EQ(S, 0);
+    EXPECT_THROW(attentionMatrix(f.result, 0, 2, HeadAggregation::Single), std::out_of_range);
+}
+
+TEST(AttentionView, OnGraphFollowsProvenance) {
+    PathFixture f;
+    // The walk must be 0, 1, 2 for the hand-computed values below.
+    ASSERT_EQ(f.tokens.path, (std::vector<NodeId>{0, 1, 2}));
+    const auto m = attentionMatrix(f.result, 0, 1, HeadAggregation::Single);
+    // Query 0 under head 1 attends fully to position 2: node 2 and edge 1 (1-2) get weight 1.
+    GraphAttention g = attentionOnGraph(f.graph, f.tokens, m, 3, {0, 1, 2}, 0);
+    EXPECT_EQ(g.node, (std::vector<float>{0, 0, 1}));
+    EXPECT_EQ(g.edge, (std::vector<float>{0, 1}));
+    EXPECT_EQ(g.maxNode, 1.0f);
+    // All queries, head 0 (identity): each node gets 1/3, each edge 1/3 (the first position
+    // arrives along no edge).
+    const auto id = attentionMatrix(f.result, 0, 0, HeadAggregation::Single);
+    g = attentionOnGraph(f.graph, f.tokens, id, 3, {0, 1, 2}, -1);
+    for (float v : g.node) EXPECT_FLOAT_EQ(v, 1.0f / 3);
+    for (float v : g.edge) EXPECT_FLOAT_EQ(v, 1.0f / 3);
+    // A pruned query (not among the layer's positions) gives nothing.
+    g = attentionOnGraph(f.graph, f.tokens, {1}, 1, {0}, 2);
+    EXPECT_EQ(std::accumulate(g.node.begin(), g.node.end(), 0.0f), 0.0f);
+}
+
+}  // namespace
