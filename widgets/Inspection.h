@@ -1,0 +1,118 @@
+#pragma once
+// What every view shows and what the user points at. One Inspection per window; views read
+// it and write selection/hover into it, so a hover in one view highlights in all of them.
+//
+// Data are immutable snapshots (shared_ptr<const ...>) replaced whole when a job delivers a
+// new graph, tokenization, layout or run; views never own or mutate them.
+
+#include <QObject>
+#include <QString>
+#include <memory>
+#include <vector>
+
+#include "analysis/AttentionView.h"
+#include "graph/Graph.h"
+#include "model/ModelFolder.h"
+#include "model/Run.h"
+#include "tokenize/TokenSequence.h"
+
+namespace gts {
+
+/// Node positions in layout units (any scale; views fit them).
+struct NodeLayout {
+    std::vector<float> x, y;  ///< [nodeCount]
+    QString method;           ///< "forceatlas2", "spectral", "circular", "molecule", ...
+};
+
+struct InspectionData {
+    std::shared_ptr<const Graph> graph;
+    std::shared_ptr<const TokenSequence> tokens;
+    std::shared_ptr<const model::GraphGptModel> model;
+    std::shared_ptr<const model::RunResult> result;
+    std::shared_ptr<const NodeLayout> layout;
+    QString graphPath;
+    QString modelPath;
+};
+
+/// Something in the graph or the sequence; -1 / kNoIndex fields are unset.
+struct Pointed {
+    int position = -1;  ///< a position (row of the token sequence)
+    int slot = -1;      ///< a token of that position (stacked layouts), -1 for the whole position
+    NodeId node = kNoIndex;
+    EdgeId edge = kNoIndex;
+    bool empty() const { return position < 0 && node == kNoIndex && edge == kNoIndex; }
+    bool operator==(const Pointed&) const = default;
+};
+
+class Inspection : public QObject {
+    Q_OBJECT
+public:
+    explicit Inspection(QObject* parent = nullptr);
+
+    const InspectionData& data() const { return data_; }
+    /// Replaces the data; clamps the selection to the new model and sequence. Emits
+    /// dataChanged then selectionChanged.
+    void setData(InspectionData data);
+    /// Replaces only the layout (a layout job finished). Emits layoutChanged.
+    void setLayout(std::shared_ptr<const NodeLayout> layout);
+
+    // Which attention the views show.
+    int layer() const { return layer_; }
+    int head() const { return head_; }
+    analysis::HeadAggregation aggregation() const { return aggregation_; }
+    /// The query position whose attention row is drawn on the graph; -1: all queries.
+    int query() const { return query_; }
+    /// Attention below this (relative to the maximum shown) is not drawn on the graph.
+    float threshold() const { return threshold_; }
+    void setLayerHead(int layer, int head);
+    void setAggregation(analysis::HeadAggregation aggregation);
+    void setQuery(int position);
+    void setThreshold(float threshold);
+
+    /// The [S, S] matrix for the current layer/head/aggregation (cached), empty without a
+    /// run or capture; `size()` its side, `positions()` the original position of each row.
+    const std::vector<float>& attention() const;
+    int64_t attentionSize() const;
+    const std::vector<int32_t>& attentionPositions() const;
+    /// The current attention carried onto the graph for the current query.
+    const analysis::GraphAttention& graphAttention() const;
+
+    /// Hover: transient, follows the mouse across views.
+    const Pointed& hover() const { return hover_; }
+    void setHover(const Pointed& p);
+    /// Selection: sticks until changed (click).
+    const Pointed& selected() const { return selected_; }
+    void setSelected(const Pointed& p);
+
+    /// What a position stands for, as a Pointed (node and edge filled from provenance).
+    Pointed pointedAtPosition(int position) const;
+    /// The positions that stand for a node (all its visits) or an edge.
+    std::vector<int> positionsOfNode(NodeId node) const;
+    std::vector<int> positionsOfEdge(EdgeId edge) const;
+
+signals:
+    void dataChanged();
+    void layoutChanged();
+    void selectionChanged();  ///< layer, head, aggregation, query, threshold, or selected item
+    void hoverChanged();
+
+private:
+    void invalidate();
+
+    InspectionData data_;
+    int layer_ = 0;
+    int head_ = 0;
+    analysis::HeadAggregation aggregation_ = analysis::HeadAggregation::Mean;
+    int query_ = -1;
+    float threshold_ = 0.05f;
+    Pointed hover_, selected_;
+
+    mutable bool attentionValid_ = false;
+    mutable std::vector<float> attention_;
+    mutable int64_t attentionSize_ = 0;
+    mutable std::vector<int32_t> attentionPositions_;
+    mutable bool graphAttentionValid_ = false;
+    mutable analysis::GraphAttention graphAttention_;
+};
+
+}  // namespace gts
