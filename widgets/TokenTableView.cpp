@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -90,21 +91,35 @@ void TokenTableView::setGraph(const Graph* graph) {
     retokenize();
 }
 
+void TokenTableView::setBaseOptions(const TokenizeOptions& options) {
+    base_ = options;
+    const int index = layout_->findData(int(options.layout));
+    if (index != layout_->currentIndex()) {
+        const QSignalBlocker block(layout_);
+        layout_->setCurrentIndex(index);
+    }
+    retokenize();
+}
+
 void TokenTableView::retokenize() {
     table_->clear();
     table_->setRowCount(0);
     table_->setColumnCount(0);
     sequence_.reset();
+    error_.clear();
     if (!graph_) {
         summary_->clear();
+        emit sequenceChanged();
         return;
     }
-    TokenizeOptions options;
+    TokenizeOptions options = base_;
     options.layout = TokenLayout(layout_->currentData().toInt());
     try {
         sequence_ = tokenize(*graph_, options, uint64_t(seed_->value()));
     } catch (const std::exception& e) {
-        summary_->setText(tr("cannot tokenize: %1").arg(QString::fromStdString(e.what())));
+        error_ = QString::fromStdString(e.what());
+        summary_->setText(tr("cannot tokenize: %1").arg(error_));
+        emit sequenceChanged();
         return;
     }
     const TokenSequence& seq = *sequence_;
@@ -133,6 +148,7 @@ void TokenTableView::retokenize() {
                           .arg(seq.tokenCount())
                           .arg(seq.componentCount)
                           .arg(seq.eulerizedEdgeCount));
+    emit sequenceChanged();
 }
 
 }  // namespace gts

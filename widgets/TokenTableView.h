@@ -23,14 +23,25 @@ public:
     /// Tokenizes `graph` (not kept) with the current seed and layout; shows an error row when
     /// the graph cannot be tokenized with these settings.
     void setGraph(const Graph* graph);
+    /// The tokenization settings the seed and layout apply to (a model's tokenization.json);
+    /// re-tokenizes. Defaults are GraphGPT's pcqm4m-v2 settings.
+    void setBaseOptions(const TokenizeOptions& options);
     const std::optional<TokenSequence>& sequence() const { return sequence_; }
     QTableWidget* table() const { return table_; }
     QSpinBox* seedBox() const { return seed_; }
+    /// Why the last tokenization failed (empty when it worked).
+    QString error() const { return error_; }
+
+signals:
+    /// After every re-tokenization (graph, settings, seed or layout changed).
+    void sequenceChanged();
 
 private:
     void retokenize();
 
     const Graph* graph_ = nullptr;
+    TokenizeOptions base_;
+    QString error_;
     std::optional<TokenSequence> sequence_;
     QComboBox* layout_ = nullptr;
     QSpinBox* seed_ = nullptr;

@@ -6,18 +6,32 @@
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMetaObject>
+#include <QPointer>
+#include <QProgressBar>
 #include <QStatusBar>
+#include <QThread>
+#include <QToolButton>
 
 #include "GraphSummaryView.h"
+#include "Inspection.h"
+#include "ResourcePaths.h"
 #include "TokenTableView.h"
 #include "graph/GraphSummary.h"
 #include "io/GraphIO.h"
+#include "jobs/JobRunner.h"
+#include "model/Run.h"
 
 namespace gts {
 
@@ -26,11 +40,30 @@ constexpr int kMaxRecentFiles = 10;
 const char* kGraphFilter =
     "Graphs (*.gml *.graphml *.xml *.gexf *.json *.edges *.edgelist *.csv *.tsv *.txt *.smi "
     "*.smiles *.sdf *.sd *.mol *.gz);;All files (*)";
+
+/// A model folder holds config.json; a weights file is read with the config beside it.
+bool looksLikeModel(const QString& path) {
+    const QFileInfo info(path);
+    if (info.isDir()) return QFileInfo::exists(path + QStringLiteral("/config.json"));
+    const QString suffix = info.suffix().toLower();
+    return suffix == QLatin1String("safetensors") || suffix == QLatin1String("pt") ||
+           suffix == QLatin1String("bin");
+}
+
+QString modelName(const QString& path) {
+    const QFileInfo info(path);
+    return info.isDir() ? info.fileName() : info.dir().dirName();
+}
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("GTScope"));
     setAcceptDrops(true);
+    inspection_ = new Inspection(this);
+    // Jobs post their results to the UI thread through the event loop.
+    jobs_ = std::make_unique<jobs::JobRunner>([this](std::function<void()> fn) {
+        QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection);
+    });
     summary_ = new GraphSummaryView(this);
     summary_->setObjectName(QStringLiteral("graphSummary"));
     auto* dock = new QDockWidget(tr("Graph"), this);
@@ -44,12 +77,33 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tokenDock->setObjectName(QStringLiteral("tokenDock"));
     tokenDock->setWidget(tokens_);
     addDockWidget(Qt::BottomDockWidgetArea, tokenDock);
+    connect(tokens_, &TokenTableView::sequenceChanged, this, &MainWindow::rerun);
     placeholder_ = new QLabel(tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here."), this);
     placeholder_->setAlignment(Qt::AlignCenter);
     placeholder_->setWordWrap(true);
     setCentralWidget(placeholder_);
     statusGraph_ = new QLabel(tr("No graph"), this);
+    statusModel_ = new QLabel(tr("No model"), this);
+    statusRun_ = new QLabel(this);
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 100);
+    progress_->setMaximumWidth(160);
+    progress_->setVisible(false);
+    cancel_ = new QToolButton(this);
+    cancel_->setText(tr("Cancel"));
+    cancel_->setToolTip(tr("Stop the running job"));
+    cancel_->setVisible(false);
+    connect(cancel_, &QToolButton::clicked, this, [this] {
+        jobs_->cancelAll();
+        runningJobs_ = 0;
+        jobEnded();
+        statusBar()->showMessage(tr("Cancelled"), 3000);
+    });
     statusBar()->addPermanentWidget(statusGraph_);
+    statusBar()->addPermanentWidget(statusModel_);
+    statusBar()->addPermanentWidget(statusRun_);
+    statusBar()->addPermanentWidget(progress_);
+    statusBar()->addPermanentWidget(cancel_);
     createActions();
 
     QSettings settings;
@@ -58,7 +112,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     if (!settings.contains(QStringLiteral("window/geometry"))) resize(1280, 800);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    jobs_.reset();  // cancels and joins the workers before the views go
+}
 
 void MainWindow::createActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -68,11 +124,19 @@ void MainWindow::createActions() {
         if (!path.isEmpty()) openGraph(path);
     });
     open->setShortcut(QKeySequence::Open);
+    QAction* openModelAction = file->addAction(tr("Open &Model…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Open Model Folder (config.json + weights + vocab)"), resourceDir() + QStringLiteral("/models"));
+        if (!dir.isEmpty()) openModel(dir);
+    });
+    openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    createDemoMenu(menuBar()->addMenu(tr("&Demos")));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About GTScope"), this, [this] {
@@ -84,10 +148,11 @@ void MainWindow::createActions() {
 
 bool MainWindow::openGraph(const QString& path, bool quiet) {
     try {
-        auto g = std::make_unique<Graph>(io::readGraph(path.toStdString()));
+        auto g = std::make_shared<Graph>(io::readGraph(path.toStdString()));
         summary_->showSummary(summarize(*g));
         graph_ = std::move(g);
-        tokens_->setGraph(graph_.get());
+        graphPath_ = path;
+        tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
         graphPath_ = path;
         lastError_.clear();
         statusGraph_->setText(tr("%1 — %2 nodes, %3 edges")
@@ -97,8 +162,8 @@ bool MainWindow::openGraph(const QString& path, bool quiet) {
         setWindowTitle(tr("%1 — GTScope").arg(QFileInfo(path).fileName()));
         placeholder_->setText(tr("%1 is open: its structure is in the Graph panel and its "
                                  "GraphGPT tokens in the Tokens panel (hover a token to see what "
-                                 "it stands for).\nThe canvas and attention views come with the "
-                                 "model engine.")
+                                 "it stands for).\nOpen a model (File ▸ Open Model, or the Demos "
+                                 "menu) to run it on this graph.")
                                   .arg(QFileInfo(path).fileName()));
         addRecent(path);
         return true;
@@ -140,8 +205,160 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const auto urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) openGraph(urls.first().toLocalFile());
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (!url.isLocalFile()) continue;
+        const QString path = url.toLocalFile();
+        if (looksLikeModel(path)) openModel(path);
+        else openGraph(path);
+    }
+}
+
+void MainWindow::openModel(const QString& path, bool quiet) {
+    jobStarted(tr("Loading model %1").arg(modelName(path)));
+    const std::string file = path.toStdString();
+    jobs_->submit<std::shared_ptr<const model::GraphGptModel>>(
+        "model", [file](jobs::JobContext&) { return model::loadGraphGptModel(file); },
+        [this, path](std::shared_ptr<const model::GraphGptModel> m) {
+            jobEnded();
+            model_ = std::move(m);
+            modelPath_ = path;
+            const auto& c = model_->config;
+            statusModel_->setText(tr("%1 — %2 layers × %3 heads, CPU")
+                                      .arg(modelName(path))
+                                      .arg(c.numLayers)
+                                      .arg(c.numHeads));
+            statusModel_->setToolTip(path);
+            emit modelLoaded(true);
+            tokens_->setBaseOptions(model_->tokenization);  // re-tokenizes, then reruns
+        },
+        [this, path, quiet](const std::string& error) {
+            jobEnded();
+            lastError_ = QString::fromStdString(error);
+            statusBar()->showMessage(tr("Could not open model %1: %2").arg(path, lastError_), 10000);
+            if (!quiet) QMessageBox::warning(this, tr("Could not open model"), lastError_);
+            emit modelLoaded(false);
+        });
+}
+
+void MainWindow::rerun() {
+    const auto& seq = tokens_->sequence();
+    InspectionData data;
+    data.graph = graph_;
+    data.graphPath = graphPath_;
+    data.model = model_;
+    data.modelPath = modelPath_;
+    if (seq) data.tokens = std::make_shared<const TokenSequence>(*seq);
+    if (!graph_ || !model_ || !seq) {
+        jobs_->cancel("run");
+        inspection_->setData(std::move(data));
+        return;
+    }
+    if (!model_->hasVocab) {
+        statusRun_->setText(tr("model has no vocab: cannot run on graphs"));
+        inspection_->setData(std::move(data));
+        return;
+    }
+    model::SequenceInput input;
+    try {
+        input.ids = seq->ids(model_->vocab);
+    } catch (const std::exception& e) {
+        statusRun_->setText(tr("graph does not fit the model"));
+        statusBar()->showMessage(tr("This graph's tokens are not in the model's vocab: %1")
+                                     .arg(QString::fromStdString(e.what())), 10000);
+        inspection_->setData(std::move(data));
+        return;
+    }
+    jobStarted(tr("Running %1").arg(modelName(modelPath_)));
+    auto model = model_;
+    QPointer<QProgressBar> bar = progress_;
+    jobs_->submit<std::shared_ptr<const model::RunResult>>(
+        "run",
+        [model, input](jobs::JobContext& context) {
+            model::RunOptions options;
+            options.captureAttention = true;
+            options.cancel = &context.cancelFlag();
+            options.progress = [&context](int64_t done, int64_t total) {
+                context.progress(double(done) / double(std::max<int64_t>(1, total)), "layer");
+            };
+            return std::make_shared<const model::RunResult>(
+                model::runGraphGpt(*model, {input}, options).front());
+        },
+        [this, data](std::shared_ptr<const model::RunResult> result) mutable {
+            jobEnded();
+            data.result = std::move(result);
+            statusRun_->setText(tr("ran in %1 ms").arg(data.result->milliseconds, 0, 'f', 1));
+            inspection_->setData(std::move(data));
+            emit runFinished();
+        },
+        [this](const std::string& error) {
+            jobEnded();
+            statusRun_->setText(tr("run failed"));
+            statusBar()->showMessage(tr("Run failed: %1").arg(QString::fromStdString(error)), 10000);
+        },
+        [bar](double fraction, const std::string&) {
+            if (bar) bar->setValue(int(fraction * 100));
+        });
+}
+
+void MainWindow::jobStarted(const QString& what) {
+    ++runningJobs_;
+    progress_->setValue(0);
+    progress_->setFormat(what + QStringLiteral(" %p%"));
+    progress_->setToolTip(what);
+    progress_->setVisible(true);
+    cancel_->setVisible(true);
+}
+
+void MainWindow::jobEnded() {
+    runningJobs_ = std::max(0, runningJobs_ - 1);
+    if (runningJobs_ == 0) {
+        progress_->setVisible(false);
+        cancel_->setVisible(false);
+    }
+}
+
+void MainWindow::createDemoMenu(QMenu* menu) {
+    const QString res = resourceDir();
+    const QDir models(res + QStringLiteral("/models"));
+    // The graph index says which shipped graphs suit which model.
+    QJsonArray index;
+    QFile indexFile(res + QStringLiteral("/graphs/index.json"));
+    if (indexFile.open(QIODevice::ReadOnly)) {
+        const QJsonDocument doc = QJsonDocument::fromJson(indexFile.readAll());
+        index = doc.isArray() ? doc.array() : doc.object().value(QStringLiteral("graphs")).toArray();
+    }
+    const QStringList names = models.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    for (const QString& name : names) {
+        const QString folder = models.filePath(name);
+        if (!QFileInfo::exists(folder + QStringLiteral("/config.json"))) continue;
+        QMenu* sub = menu->addMenu(name);
+        sub->addAction(tr("Open model"), this, [this, folder] { openModel(folder); });
+        sub->addSeparator();
+        for (const QJsonValue& v : index) {
+            const QJsonObject g = v.toObject();
+            if (!g.value(QStringLiteral("models")).toArray().contains(QJsonValue(name))) continue;
+            const QString file = res + QStringLiteral("/graphs/") + g.value(QStringLiteral("file")).toString();
+            const QString label = g.value(QStringLiteral("name")).toString();
+            QAction* a = sub->addAction(label, this, [this, folder, file] {
+                if (openGraph(file)) openModel(folder);
+            });
+            a->setToolTip(g.value(QStringLiteral("description")).toString());
+        }
+    }
+    if (menu->isEmpty()) menu->addAction(tr("No demo models found"))->setEnabled(false);
+}
+
+void MainWindow::openDemo() {
+    const QString res = resourceDir();
+    if (res.isEmpty()) return;
+    const QString model = res + QStringLiteral("/models/molecule-tpsa");
+    const QString aspirin = res + QStringLiteral("/graphs/aspirin.smi");
+    if (QFileInfo::exists(model + QStringLiteral("/config.json")) && QFileInfo::exists(aspirin)) {
+        if (openGraph(aspirin, /*quiet=*/true)) openModel(model, /*quiet=*/true);
+        return;
+    }
+    const QString demo = res + QStringLiteral("/graphs/caffeine.smi");
+    if (QFileInfo::exists(demo)) openGraph(demo, /*quiet=*/true);
 }
 
 }  // namespace gts

@@ -5,17 +5,24 @@
 #include <memory>
 
 #include "graph/Graph.h"
+#include "model/ModelFolder.h"
 
 class QLabel;
 class QMenu;
+class QProgressBar;
+class QToolButton;
 
 namespace gts {
 
+namespace jobs {
+class JobRunner;
+}
 class GraphSummaryView;
+class Inspection;
 class TokenTableView;
 
-/// The GTScope main window: opens graphs and shows what they hold. Views of the model, the
-/// token sequence and attention join it as the engine lands.
+/// The GTScope main window: opens graphs and models, runs the model on the graph in the
+/// background whenever either (or the walk) changes, and shows the result in linked views.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -26,6 +33,14 @@ public:
     /// status bar and a message box (unless `quiet`), keeps the current graph, returns false.
     bool openGraph(const QString& path, bool quiet = false);
     const Graph* graph() const { return graph_.get(); }
+    /// Loads a model folder (or weights file) in the background; the graph is re-run with it
+    /// when it arrives. Errors go to the status bar and a message box (unless `quiet`).
+    void openModel(const QString& path, bool quiet = false);
+    const model::GraphGptModel* model() const { return model_.get(); }
+    Inspection* inspection() const { return inspection_; }
+    jobs::JobRunner* jobRunner() const { return jobs_.get(); }
+    /// Opens the shipped demo: molecule-tpsa on aspirin when present, else caffeine alone.
+    void openDemo();
     GraphSummaryView* summaryView() const { return summary_; }
     TokenTableView* tokenView() const { return tokens_; }
     QString lastError() const { return lastError_; }
@@ -35,12 +50,32 @@ protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
+signals:
+    /// A run finished and its result is in the Inspection (tests wait for it).
+    void runFinished();
+    /// A model finished loading (or failed: `ok` false).
+    void modelLoaded(bool ok);
+
 private:
     void createActions();
+    void createDemoMenu(QMenu* menu);
+    /// Tokenizes (TokenTableView) and runs the model on the current graph as the "run" job.
+    void rerun();
+    void jobStarted(const QString& what);
+    void jobEnded();
     void updateRecentMenu();
     void addRecent(const QString& path);
 
-    std::unique_ptr<Graph> graph_;
+    std::shared_ptr<Graph> graph_;
+    std::shared_ptr<const model::GraphGptModel> model_;
+    QString modelPath_;
+    Inspection* inspection_ = nullptr;
+    std::unique_ptr<jobs::JobRunner> jobs_;
+    QLabel* statusModel_ = nullptr;
+    QLabel* statusRun_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QToolButton* cancel_ = nullptr;
+    int runningJobs_ = 0;
     QString graphPath_;
     QString lastError_;
     GraphSummaryView* summary_ = nullptr;

@@ -2,10 +2,12 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QFileInfo>
 #include <QTimer>
 
 #include "MainWindow.h"
+#include "jobs/JobRunner.h"
 #include "ResourcePaths.h"
 
 int main(int argc, char** argv) {
@@ -32,17 +34,25 @@ int main(int argc, char** argv) {
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty()) {
         window.openGraph(args.first());
-    } else if (const QString res = gts::resourceDir(); !res.isEmpty()) {
-        // First start shows the embedded demo, so there is something to look at offline.
-        const QString demo = res + QStringLiteral("/graphs/caffeine.smi");
-        if (QFileInfo::exists(demo)) window.openGraph(demo, /*quiet=*/true);
+    } else {
+        // First start shows the shipped demo, so there is something to look at offline.
+        window.openDemo();
     }
     if (parser.isSet(screenshot)) {
+        // Waits until the background jobs (model loading, the run) are done, then saves.
         const QString out = parser.value(screenshot);
-        QTimer::singleShot(300, &window, [&window, out] {
-            const bool ok = window.grab().save(out);
-            QApplication::exit(ok ? 0 : 1);
+        auto* poll = new QTimer(&window);
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, out, poll, started = QDateTime::currentMSecsSinceEpoch()] {
+            const bool idle = window.jobRunner()->active() == 0;
+            const bool late = QDateTime::currentMSecsSinceEpoch() - started > 30000;
+            if (!idle && !late) return;
+            poll->stop();
+            QTimer::singleShot(300, &window, [&window, out] {
+                const bool ok = window.grab().save(out);
+                QApplication::exit(ok ? 0 : 1);
+            });
         });
+        poll->start(100);
     }
     return app.exec();
 }
