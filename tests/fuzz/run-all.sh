@@ -10,7 +10,7 @@ fixtures=$root/tests/fixtures
 declare -A seeds=(
   [edgelist]="edges edgelist csv tsv txt" [gml]="gml" [graphml]="graphml xml" [gexf]="gexf"
   [nodelinkjson]="json" [smiles]="smi" [sdf]="sdf" [mol]="mol" [ogbfolder]="csv"
-  [safetensors]="safetensors" [torch]="pt"
+  [safetensors]="safetensors" [torch]="pt" [modelconfig]="json"
 )
 mkdir -p "$root/fuzz-corpus/crashes"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan-rdkit.supp:print_suppressions=0"
