@@ -170,7 +170,6 @@ void AttentionMatrixCanvas::paintEvent(QPaintEvent*) {
     // Heatmap: only the visible block of the one-pixel-per-cell image, scaled without smoothing.
     p.save();
     p.setClipRect(area);
-    p.fillRect(area, pal.base());
     const QRectF source(firstCol, firstRow, lastCol - firstCol + 1, lastRow - firstRow + 1);
     const QRectF target = cellRect(firstRow, firstCol).united(cellRect(lastRow, lastCol));
     p.setRenderHint(QPainter::SmoothPixmapTransform, false);
@@ -355,7 +354,7 @@ QString AttentionMatrixView::positionLabel(int position) const {
     if (!tokens || position < 0 || position >= int(tokens->positions.size()) ||
         tokens->positions[static_cast<size_t>(position)].empty())
         return QString::number(position);
-    return QStringLiteral("%1 %2").arg(position).arg(shortTokenText(tokens->positions[static_cast<size_t>(position)][0]));
+    return QStringLiteral("%1: %2").arg(position).arg(shortTokenText(tokens->positions[static_cast<size_t>(position)][0]));
 }
 
 QString AttentionMatrixView::statusText() const {

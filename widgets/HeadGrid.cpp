@@ -106,9 +106,10 @@ protected:
                 p.drawImage(inner, grid_->thumbnail(r, h));
                 const bool current = layer == ins->layer() && (!single || h == ins->head());
                 if (current) {
-                    p.setPen(QPen(pal.color(QPalette::Highlight), single ? 3 : 1.5, single ? Qt::SolidLine : Qt::DashLine));
+                    // Outside the metric frame, in the text colour: never mistaken for a frame.
+                    p.setPen(QPen(pal.color(QPalette::Text), single ? 2.5 : 1.5, single ? Qt::SolidLine : Qt::DashLine));
                     p.setBrush(Qt::NoBrush);
-                    p.drawRect(cell.adjusted(-2, -2, 1, 1));
+                    p.drawRect(QRectF(cell).adjusted(-2.5, -2.5, 1.5, 1.5));
                 }
             }
         }

@@ -92,7 +92,10 @@ void PredictionPanel::refresh() {
                                             : tr("Position %1, slot %2 (input %3)").arg(position_).arg(slot).arg(input);
             for (const auto& [id, prob] : topTokens(r, row, slot, kTopTokens)) {
                 const std::string* text = m.hasVocab ? m.vocab.findToken(id) : nullptr;
-                section.bars.push_back({text ? QString::fromStdString(*text) : QStringLiteral("#%1").arg(id), prob});
+                const QString label = text                          ? QString::fromStdString(*text)
+                                      : id == m.config.padTokenId ? QStringLiteral("<pad>")
+                                                                  : QStringLiteral("#%1").arg(id);
+                section.bars.push_back({label, prob});
             }
             sections_.push_back(std::move(section));
         }

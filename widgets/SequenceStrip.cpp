@@ -49,7 +49,7 @@ public:
     void relayout() {
         const QFontMetrics fm(font());
         cellHeight_ = fm.height() + 4;
-        cellWidth_ = std::max(kMinCellWidth, fm.horizontalAdvance(QStringLiteral("000")) + 8);
+        cellWidth_ = std::max(kMinCellWidth, fm.horizontalAdvance(QStringLiteral("0000")) + 6);
         headerHeight_ = fm.height() + 4;
         maxSlots_ = 1;
         if (const auto& t = inspection_->data().tokens)

@@ -39,8 +39,14 @@ inline const char* tokenRoleName(TokenRole role) {
 }
 
 /// A short form of a token for a small cell: the part after the last '#' of attribute tokens
-/// ("molecule#node#0#5" -> "5"), the token itself otherwise.
+/// ("molecule#node#0#5" -> "5"), special tokens without brackets and "edge_" ("<edge_bi>" ->
+/// "bi", "<eos>" -> "eos"), the token itself otherwise.
 inline QString shortTokenText(const std::string& token) {
+    if (token.size() > 2 && token.front() == '<' && token.back() == '>') {
+        std::string inner = token.substr(1, token.size() - 2);
+        if (inner.rfind("edge_", 0) == 0) inner = inner.substr(5);
+        return QString::fromStdString(inner);
+    }
     const auto hash = token.rfind('#');
     if (hash == std::string::npos || hash + 1 >= token.size()) return QString::fromStdString(token);
     return QString::fromStdString(token.substr(hash + 1));
