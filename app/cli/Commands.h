@@ -22,6 +22,7 @@ int runDetokenize(const std::vector<std::string>& args);
 int runVocab(const std::vector<std::string>& args);
 int runModel(const std::vector<std::string>& args);  // gtscope-cli run
 int runBench(const std::vector<std::string>& args);
+int runLayout(const std::vector<std::string>& args);
 
 // Shared by the commands that tokenize (TokenizeCommands.cpp).
 /// Options taking a value / flags that set tokenization (--layout, --node-scope, --add-eos, ...).

@@ -28,6 +28,7 @@ const std::map<std::string, Subcommand>& subcommands() {
         {"detokenize", {"TOKENS.json -o GRAPH: tokens back to a graph", gts::cli::runDetokenize}},
         {"vocab", {"build GRAPHS... -o VOCAB | check VOCAB GRAPHS...: GraphGPT vocabularies", gts::cli::runVocab}},
         {"run", {"MODEL GRAPH [--capture attention] [--out R.safetensors] [--json]: run a model on a graph", gts::cli::runModel}},
+        {"layout", {"GRAPH [--method auto|forceatlas2|spectral|circular|molecule] [--seed N] [--iterations N] [-o OUT] [--json]: node positions", gts::cli::runLayout}},
         {"bench", {"MODEL --graphs FILE [--batch N] [--threads N] [--json]: engine throughput", gts::cli::runBench}},
     };
     return table;

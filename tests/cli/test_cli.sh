@@ -194,5 +194,26 @@ check "bench needs input" expect_rc 2 "$cli" bench "$tiny"
 check "tokenize --all" expect_rc 0 "$cli" tokenize "$fixtures/molecules/five.sdf" --all --seeds 2
 check "tokenize --all counts" test "$(json_field "$work/out" "len(d['sequences']), d['graphs'], len({s['index'] for s in d['sequences']}), d['skipped']")" = "10 5 5 []"
 
+# layout: positions in a unit box, written as "pos" or printed as JSON
+check "layout --json" expect_rc 0 "$cli" layout "$fixtures/networkx/karate.gml" --json --seed 3
+check "layout reports every node in a unit box" test "$(json_field "$work/out" "d['method'], len(d['x']), len(d['y']), max(map(abs, d['x'] + d['y'])) <= 0.5 + 1e-6")" = "forceatlas2 34 34 True"
+cp "$work/out" "$work/layout1.json"
+check "layout same seed" expect_rc 0 "$cli" layout "$fixtures/networkx/karate.gml" --json --seed 3
+check "layout deterministic" cmp -s "$work/out" "$work/layout1.json"
+check "layout circular" expect_rc 0 "$cli" layout "$fixtures/networkx/karate.gml" --method circular --json
+check "layout circular on a circle" test "$(json_field "$work/out" "(lambda r: d['method'] == 'circular' and max(r) - min(r) < 1e-5)([((x - sum(d['x'])/34)**2 + (y - sum(d['y'])/34)**2)**0.5 for x, y in zip(d['x'], d['y'])])")" = "True"
+check "layout -o graphml" expect_rc 0 "$cli" layout "$fixtures/networkx/karate.gml" --method spectral -o "$work/karate-pos.graphml"
+check "graphml carries pos" expect_rc 0 "$cli" info "$work/karate-pos.graphml" --json
+check "pos is 2 reals" test "$(json_field "$work/out" "[(a['width'], a['kind']) for a in d['attributes']['node'] if a['name'] == 'pos']")" = "[(2, 'continuous')]"
+check "layout -o gexf" expect_rc 0 "$cli" layout "$fixtures/networkx/karate.gml" --iterations 50 -o "$work/karate-pos.gexf"
+check "gexf has viz:position" grep -q "viz:position" "$work/karate-pos.gexf"
+check "layout molecule auto" expect_rc 0 "$cli" layout "$fixtures/molecules/five.sdf#2" --json
+check "molecule picked" test "$(json_field "$work/out" "d['method']")" = "molecule"
+check "layout bad method" expect_rc 2 "$cli" layout "$fixtures/networkx/karate.gml" --method spring --json
+check "bad method named" grep -q "spring" "$work/err"
+check "layout needs an output" expect_rc 2 "$cli" layout "$fixtures/networkx/karate.gml"
+check "molecule layout of a plain graph" expect_rc 2 "$cli" layout "$fixtures/networkx/karate.gml" --method molecule --json
+check "molecule layout error says why" grep -q "no OGB atom features" "$work/err"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed == 0 ]]
