@@ -36,7 +36,7 @@ def check(condition, message):
 def card_metric(model_dir):
     """The held-out sample metric the card states: 'Held-out sample (...): MAE 1.23'."""
     text = open(os.path.join(model_dir, "MODEL_CARD.md"), encoding="utf-8").read()
-    m = re.search(r"Held-out sample[^:\n]*: (MAE|accuracy) ([0-9.]+)", text)
+    m = re.search(r"Held-out sample[^:\n]*: (MAE|accuracy) ([0-9]+(?:\.[0-9]+)?)", text)
     if not m:
         raise SystemExit(f"{model_dir}/MODEL_CARD.md states no 'Held-out sample ...: MAE|accuracy X'")
     return m.group(1), float(m.group(2))
