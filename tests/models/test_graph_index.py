@@ -18,7 +18,8 @@ from rdkit.Chem import rdMolDescriptors
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 GRAPHS = os.path.join(ROOT, "resources", "graphs")
 KINDS = {"molecule", "network", "grid", "skeleton", "knowledge-graph", "random"}
-GRAPH_EXTENSIONS = (".smi", ".sdf", ".gml", ".graphml", ".gexf", ".json", ".edges", ".csv")
+# No graph ships as .csv: tpsa-heldout.csv is molecule-tpsa's answer table, checked below.
+GRAPH_EXTENSIONS = (".smi", ".sdf", ".gml", ".graphml", ".gexf", ".json", ".edges")
 
 failures = []
 
@@ -138,6 +139,19 @@ def main():
             check(len(rel) == g.number_of_edges() and len(set(rel.values())) >= 5,
                   f"{e['file']}: edges without a relation, or too few relation types")
             check(20 <= g.number_of_nodes() <= 40, f"{e['file']}: {g.number_of_nodes()} nodes")
+
+    # molecule-tpsa's held-out answers (written by its recipe), when shipped: RDKit's TPSA of the
+    # first rows, and the same molecules in the same order as the .smi the app opens.
+    table = os.path.join(GRAPHS, "tpsa-heldout.csv")
+    if os.path.exists(table):
+        import csv
+        with open(table) as f:
+            rows = list(csv.DictReader(f))
+        smi = [line.split()[0] for line in open(os.path.join(GRAPHS, "tpsa-heldout.smi")) if line.strip()]
+        check([r["smiles"] for r in rows] == smi, "tpsa-heldout.csv and .smi list different molecules")
+        for r in rows[:100]:
+            t = rdMolDescriptors.CalcTPSA(Chem.MolFromSmiles(r["smiles"]))
+            check(abs(t - float(r["tpsa"])) < 0.01, f"tpsa-heldout.csv: {r['smiles']} TPSA {t:.2f}, says {r['tpsa']}")
 
     if failures:
         print("\n".join(failures))
