@@ -24,7 +24,11 @@
 #include <QThread>
 #include <QToolButton>
 
+#include "AttentionMatrixView.h"
 #include "GraphSummaryView.h"
+#include "HeadGrid.h"
+#include "PredictionPanel.h"
+#include "SequenceStrip.h"
 #include "Inspection.h"
 #include "ResourcePaths.h"
 #include "TokenTableView.h"
@@ -78,6 +82,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tokenDock->setWidget(tokens_);
     addDockWidget(Qt::BottomDockWidgetArea, tokenDock);
     connect(tokens_, &TokenTableView::sequenceChanged, this, &MainWindow::rerun);
+
+    // The linked views: each reads the Inspection and writes hover/selection into it.
+    auto addView = [this](QWidget* view, const QString& title, const char* name, Qt::DockWidgetArea area) {
+        view->setObjectName(QString::fromLatin1(name));
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(QString::fromLatin1(name) + QStringLiteral("Dock"));
+        d->setWidget(view);
+        addDockWidget(area, d);
+        return d;
+    };
+    sequence_ = new SequenceStrip(inspection_, this);
+    auto* sequenceDock = addView(sequence_, tr("Sequence"), "sequenceStrip", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(tokenDock, sequenceDock);
+    sequenceDock->raise();
+    prediction_ = new PredictionPanel(inspection_, this);
+    addView(prediction_, tr("Prediction"), "predictionPanel", Qt::RightDockWidgetArea);
+    matrix_ = new AttentionMatrixView(inspection_, this);
+    auto* matrixDock = addView(matrix_, tr("Attention matrix"), "attentionMatrix", Qt::RightDockWidgetArea);
+    heads_ = new HeadGrid(inspection_, this);
+    auto* headDock = addView(heads_, tr("Heads"), "headGrid", Qt::RightDockWidgetArea);
+    tabifyDockWidget(matrixDock, headDock);
+    matrixDock->raise();
     placeholder_ = new QLabel(tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here."), this);
     placeholder_->setAlignment(Qt::AlignCenter);
     placeholder_->setWordWrap(true);

@@ -17,8 +17,12 @@ namespace gts {
 namespace jobs {
 class JobRunner;
 }
+class AttentionMatrixView;
 class GraphSummaryView;
+class HeadGrid;
 class Inspection;
+class PredictionPanel;
+class SequenceStrip;
 class TokenTableView;
 
 /// The GTScope main window: opens graphs and models, runs the model on the graph in the
@@ -43,6 +47,10 @@ public:
     void openDemo();
     GraphSummaryView* summaryView() const { return summary_; }
     TokenTableView* tokenView() const { return tokens_; }
+    SequenceStrip* sequenceView() const { return sequence_; }
+    AttentionMatrixView* matrixView() const { return matrix_; }
+    HeadGrid* headGrid() const { return heads_; }
+    PredictionPanel* predictionView() const { return prediction_; }
     QString lastError() const { return lastError_; }
 
 protected:
@@ -80,6 +88,10 @@ private:
     QString lastError_;
     GraphSummaryView* summary_ = nullptr;
     TokenTableView* tokens_ = nullptr;
+    SequenceStrip* sequence_ = nullptr;
+    AttentionMatrixView* matrix_ = nullptr;
+    HeadGrid* heads_ = nullptr;
+    PredictionPanel* prediction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QLabel* statusGraph_ = nullptr;
     QLabel* placeholder_ = nullptr;
