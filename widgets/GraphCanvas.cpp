@@ -1,0 +1,922 @@
+#include "GraphCanvas.h"
+
+#include <QElapsedTimer>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QPainter>
+#include <QSurfaceFormat>
+#include <QWheelEvent>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+
+#include "ImGuiQt.h"
+#include "RenderShaders.h"
+#include "graph/AttrNames.h"
+#include "imgui.h"
+
+namespace gts {
+
+namespace {
+
+/// Margin around the graph when fitting, logical px.
+constexpr double kFitMargin = 36.0;
+/// Node radius as a fraction of the typical spacing between nodes, and its limits in px.
+constexpr float kRadiusPerSpacing = 0.28f;
+constexpr float kMinRadiusPx = 2.5f, kMaxRadiusPx = 20.0f;
+/// Edge widths, logical px: the plain graph, and attention from thinnest to widest.
+constexpr float kPlainEdgePx = 1.6f, kFaintEdgePx = 1.0f;
+constexpr float kMinAttentionEdgePx = 1.5f, kMaxAttentionEdgePx = 9.0f;
+/// Pointer slack for hover and click, logical px.
+constexpr float kPickSlackPx = 3.0f;
+/// A press that moves less than this is a click, not a drag.
+constexpr double kClickSlopPx = 4.0;
+/// Wheel zoom per 1/8 degree of wheel rotation (one notch, 120, zooms by about 1.2).
+constexpr double kZoomPerWheelUnit = 1.0015;
+/// Labels inside a disc need this much of it.
+constexpr float kLabelFitWidth = 1.8f, kLabelFitHeight = 1.5f;
+/// Beyond this many nodes, keys are not used as labels.
+constexpr size_t kMaxKeyLabelNodes = 300;
+constexpr size_t kFrameTimeHistory = 240;
+/// Fit beside the overlay only when that keeps at least this share of the width.
+constexpr double kMinWidthBesideOverlay = 0.6;
+
+// Colour-blind-safe accents (Okabe & Ito 2008) for the two kinds of walked-but-not-original
+// steps; viridis is kept for attention.
+const QColor kCopyColor(0xE6, 0x9F, 0x00);  // orange: an edge walked again (eulerization)
+const QColor kJumpColor(0xCC, 0x79, 0xA7);  // reddish purple: a jump between components
+constexpr float kCopyDashPx = 7.0f, kJumpDashPx = 12.0f;
+
+/// matplotlib's viridis at t = 0, 1/8, ..., 1 (van der Walt & Smith 2015), interpolated
+/// linearly: close to the 256-entry table within a few 1/255.
+constexpr std::array<std::array<uint8_t, 3>, 9> kViridis = {{{68, 1, 84},
+                                                             {72, 40, 120},
+                                                             {62, 73, 137},
+                                                             {49, 104, 142},
+                                                             {38, 130, 142},
+                                                             {31, 158, 137},
+                                                             {53, 183, 121},
+                                                             {110, 206, 88},
+                                                             {253, 231, 37}}};
+
+QColor viridis(float t) {
+    t = std::clamp(t, 0.0f, 1.0f) * float(kViridis.size() - 1);
+    const size_t i = std::min(size_t(t), kViridis.size() - 2);
+    const float f = t - float(i);
+    auto lerp = [&](int c) { return int(std::lround(kViridis[i][c] * (1 - f) + kViridis[i + 1][c] * f)); };
+    return QColor(lerp(0), lerp(1), lerp(2));
+}
+
+QColor mix(const QColor& a, const QColor& b, float t) {
+    return QColor::fromRgbF(a.redF() * (1 - t) + b.redF() * t, a.greenF() * (1 - t) + b.greenF() * t,
+                            a.blueF() * (1 - t) + b.blueF() * t, a.alphaF() * (1 - t) + b.alphaF() * t);
+}
+
+void setRgba(uint8_t out[4], const QColor& c, float alpha = -1.0f) {
+    out[0] = uint8_t(c.red());
+    out[1] = uint8_t(c.green());
+    out[2] = uint8_t(c.blue());
+    out[3] = uint8_t(std::lround(255.0f * std::clamp(alpha < 0 ? float(c.alphaF()) : alpha, 0.0f, 1.0f)));
+}
+
+ImU32 imColor(const QColor& c, float alpha = 1.0f) {
+    return IM_COL32(c.red(), c.green(), c.blue(), int(std::lround(255.0f * alpha)));
+}
+
+/// Element symbols by atomic number (index 0 unused), for OGB atom feature 0 = Z - 1.
+constexpr std::array<const char*, 87> kElements = {
+    "",   "H",  "He", "Li", "Be", "B",  "C",  "N",  "O",  "F",  "Ne", "Na", "Mg", "Al", "Si",
+    "P",  "S",  "Cl", "Ar", "K",  "Ca", "Sc", "Ti", "V",  "Cr", "Mn", "Fe", "Co", "Ni", "Cu",
+    "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr", "Rb", "Sr", "Y",  "Zr", "Nb", "Mo", "Tc", "Ru",
+    "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I",  "Xe", "Cs", "Ba", "La", "Ce", "Pr",
+    "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W",
+    "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn"};
+
+/// Squared distance from p to the segment ab.
+double segmentDistance2(QPointF p, QPointF a, QPointF b) {
+    const QPointF ab = b - a, ap = p - a;
+    const double len2 = QPointF::dotProduct(ab, ab);
+    const double t = len2 > 0 ? std::clamp(QPointF::dotProduct(ap, ab) / len2, 0.0, 1.0) : 0.0;
+    const QPointF d = ap - ab * t;
+    return QPointF::dotProduct(d, d);
+}
+
+}  // namespace
+
+GraphCanvas::GraphCanvas(Inspection* inspection, QWidget* parent)
+    : QOpenGLWidget(parent), inspection_(inspection), imgui_(std::make_unique<ImGuiQt>(this)) {
+    QSurfaceFormat format = QSurfaceFormat::defaultFormat();
+    format.setRenderableType(QSurfaceFormat::OpenGL);
+    format.setVersion(3, 3);
+    format.setProfile(QSurfaceFormat::CoreProfile);
+    setFormat(format);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(200, 150);
+    imgui_->applyPalette(palette());
+
+    connect(inspection_, &Inspection::dataChanged, this, &GraphCanvas::onDataChanged);
+    connect(inspection_, &Inspection::layoutChanged, this, [this] {
+        rebuildGeometry();
+        fitPending_ = true;
+        update();
+    });
+    connect(inspection_, &Inspection::selectionChanged, this, [this] {
+        instancesDirty_ = true;
+        update();
+    });
+    connect(inspection_, &Inspection::hoverChanged, this, qOverload<>(&QWidget::update));
+    onDataChanged();
+}
+
+GraphCanvas::~GraphCanvas() {
+    if (glReady_) {
+        makeCurrent();
+        releaseGL();
+        doneCurrent();
+    }
+}
+
+void GraphCanvas::onDataChanged() {
+    rebuildGeometry();
+    fitPending_ = true;
+    update();
+}
+
+const NodeLayout& GraphCanvas::shownLayout() const {
+    const auto& data = inspection_->data();
+    const size_t n = data.graph ? data.graph->nodeCount() : 0;
+    if (data.layout && data.layout->x.size() == n && data.layout->y.size() == n) return *data.layout;
+    static const NodeLayout kEmpty;
+    return circleLayout_ ? *circleLayout_ : kEmpty;
+}
+
+void GraphCanvas::rebuildGeometry() {
+    instancesDirty_ = true;
+    const auto& data = inspection_->data();
+    const Graph* graph = data.graph.get();
+    const size_t n = graph ? graph->nodeCount() : 0;
+
+    // A circle until the layout job delivers one.
+    auto circle = std::make_shared<NodeLayout>();
+    circle->method = QStringLiteral("circle");
+    circle->x.resize(n);
+    circle->y.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const double a = 2.0 * std::numbers::pi * double(i) / double(std::max<size_t>(n, 1));
+        circle->x[i] = float(std::cos(a));
+        circle->y[i] = float(std::sin(a));
+    }
+    circleLayout_ = std::move(circle);
+
+    // Spacing: the smaller of the median edge length and the side of the bounding box's area
+    // per node, so neither long random edges nor a sparse box make discs overlap.
+    const NodeLayout& layout = shownLayout();
+    spacing_ = 1.0f;
+    if (n > 0) {
+        auto [minX, maxX] = std::minmax_element(layout.x.begin(), layout.x.end());
+        auto [minY, maxY] = std::minmax_element(layout.y.begin(), layout.y.end());
+        const float w = *maxX - *minX, h = *maxY - *minY;
+        float perNode = std::sqrt(std::max(w * h, std::max(w, h) * std::max(w, h) * 0.05f) / float(n));
+        if (!(perNode > 0)) perNode = 1.0f;
+        spacing_ = perNode;
+        if (graph->edgeCount() > 0) {
+            std::vector<float> lengths;
+            const size_t step = std::max<size_t>(1, graph->edgeCount() / 4096);
+            for (size_t e = 0; e < graph->edgeCount(); e += step) {
+                const Edge& ed = graph->edge(EdgeId(e));
+                if (ed.src == ed.dst) continue;
+                lengths.push_back(std::hypot(layout.x[ed.src] - layout.x[ed.dst], layout.y[ed.src] - layout.y[ed.dst]));
+            }
+            if (!lengths.empty()) {
+                std::nth_element(lengths.begin(), lengths.begin() + long(lengths.size() / 2), lengths.end());
+                const float median = lengths[lengths.size() / 2];
+                if (median > 0) spacing_ = std::min(spacing_, median);
+            }
+        }
+    }
+
+    // Steps of the walk that are not first traversals of an original edge.
+    copiedEdges_.assign(graph ? graph->edgeCount() : 0, 0);
+    jumps_.clear();
+    if (graph && data.tokens) {
+        const auto& t = *data.tokens;
+        for (size_t i = 0; i < t.steps.size() && i + 1 < t.path.size(); ++i) {
+            const WalkStep& s = t.steps[i];
+            if (s.kind == StepKind::EulerizationCopy && s.edge < copiedEdges_.size()) copiedEdges_[s.edge] = 1;
+            if (s.kind == StepKind::Jump && t.path[i] < n && t.path[i + 1] < n) jumps_.emplace_back(t.path[i], t.path[i + 1]);
+        }
+    }
+
+    // Labels: element symbols for molecules, node keys for small graphs.
+    labels_.clear();
+    keyLabels_ = false;
+    if (graph && n > 0) {
+        const AttrColumn* symbol = graph->nodeAttrs().find(attr::kSymbol);
+        const AttrColumn* feat = graph->nodeAttrs().find(attr::kFeat);
+        if (symbol && symbol->kind == AttrKind::String) {
+            labels_.resize(n);
+            for (size_t i = 0; i < n; ++i)
+                if (symbol->has(i)) labels_[i] = QString::fromStdString(symbol->stringAt(i));
+        } else if (feat && feat->kind == AttrKind::Discrete && feat->width == 9) {
+            // OGB atom features: feature 0 is the atomic number - 1.
+            labels_.resize(n);
+            for (size_t i = 0; i < n; ++i) {
+                const int64_t z = feat->has(i) ? feat->intAt(i, 0) + 1 : 0;
+                if (z > 0 && z < int64_t(kElements.size())) labels_[i] = QString::fromLatin1(kElements[size_t(z)]);
+            }
+        } else if (n <= kMaxKeyLabelNodes) {
+            labels_.resize(n);
+            for (size_t i = 0; i < n; ++i) labels_[i] = QString::fromStdString(graph->nodeKey(NodeId(i)));
+            keyLabels_ = true;
+        }
+    }
+}
+
+QPointF GraphCanvas::toScreen(float x, float y) const {
+    return {(double(x) - centerX_) * scale_ + width() * 0.5, -(double(y) - centerY_) * scale_ + height() * 0.5};
+}
+
+QPointF GraphCanvas::toLayout(QPointF s) const {
+    return {(s.x() - width() * 0.5) / scale_ + centerX_, -(s.y() - height() * 0.5) / scale_ + centerY_};
+}
+
+QPointF GraphCanvas::nodeScreenPos(NodeId node) const {
+    const NodeLayout& l = shownLayout();
+    if (node >= l.x.size()) return {};
+    return toScreen(l.x[node], l.y[node]);
+}
+
+float GraphCanvas::nodeRadiusPx() const {
+    return std::clamp(kRadiusPerSpacing * spacing_ * float(scale_), kMinRadiusPx, kMaxRadiusPx);
+}
+
+float GraphCanvas::edgeWidthPx(EdgeId edge) const {
+    return edge < edgeWidths_.size() ? edgeWidths_[edge] : kPlainEdgePx;
+}
+
+QColor GraphCanvas::backgroundColor() const { return palette().color(QPalette::Base); }
+
+void GraphCanvas::setOverlayVisible(bool visible) {
+    overlayVisible_ = visible;
+    update();
+}
+
+void GraphCanvas::fit() {
+    const NodeLayout& l = shownLayout();
+    if (l.x.empty() || width() <= 0 || height() <= 0) return;
+    auto [minX, maxX] = std::minmax_element(l.x.begin(), l.x.end());
+    auto [minY, maxY] = std::minmax_element(l.y.begin(), l.y.end());
+    // Keep the graph beside the overlay when that leaves most of the width.
+    double reserved = overlayVisible_ ? overlayRect_.right() : 0.0;
+    if (width() - reserved < kMinWidthBesideOverlay * width()) reserved = 0.0;
+    const double w = double(*maxX) - double(*minX), h = double(*maxY) - double(*minY);
+    const double availW = std::max(1.0, width() - reserved - 2 * kFitMargin);
+    const double availH = std::max(1.0, height() - 2 * kFitMargin);
+    if (w <= 0 && h <= 0) scale_ = 1.0;
+    else scale_ = std::min(w > 0 ? availW / w : 1e30, h > 0 ? availH / h : 1e30);
+    if (!(scale_ > 0) || !std::isfinite(scale_)) scale_ = 1.0;
+    centerX_ = 0.5 * (double(*minX) + double(*maxX)) - 0.5 * reserved / scale_;
+    centerY_ = 0.5 * (double(*minY) + double(*maxY));
+    fitPending_ = false;
+    fitted_ = true;
+    update();
+}
+
+void GraphCanvas::zoomAt(QPointF anchor, double factor) {
+    const QPointF before = toLayout(anchor);
+    scale_ = std::clamp(scale_ * factor, 1e-9, 1e9);
+    const QPointF after = toLayout(anchor);
+    centerX_ += before.x() - after.x();
+    centerY_ += before.y() - after.y();
+    fitPending_ = false;
+    fitted_ = false;
+    update();
+}
+
+// Instances --------------------------------------------------------------------------------
+
+void GraphCanvas::rebuildInstances() {
+    instancesDirty_ = false;
+    std::vector<NodeInstance> nodes;
+    std::vector<EdgeInstance> edges;
+    const auto& data = inspection_->data();
+    const Graph* graph = data.graph.get();
+    const NodeLayout& l = shownLayout();
+    const size_t n = graph ? graph->nodeCount() : 0;
+    edgeWidths_.assign(graph ? graph->edgeCount() : 0, kPlainEdgePx);
+    if (n == 0 || l.x.size() != n) {
+        upload(nodes_, nullptr, 0, 0);
+        upload(edges_, nullptr, 0, 0);
+        return;
+    }
+
+    const QPalette pal = palette();
+    const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::Text);
+    const QColor nodeFill = mix(base, text, 0.10f), nodeOutline = mix(base, text, 0.62f);
+    const QColor plainEdge = mix(base, text, 0.45f), faintEdge = mix(base, text, 0.22f);
+
+    const analysis::GraphAttention& ga = inspection_->graphAttention();
+    const bool hasAttention = ga.edge.size() == graph->edgeCount() && ga.node.size() == n;
+    const float threshold = inspection_->threshold();
+
+    // Edges: the faint or plain skeleton first, attention on top from weakest to strongest.
+    struct Ordered {
+        float t;
+        EdgeInstance instance;
+    };
+    std::vector<Ordered> ordered;
+    ordered.reserve(graph->edgeCount() + jumps_.size());
+    for (EdgeId e = 0; e < graph->edgeCount(); ++e) {
+        const Edge& ed = graph->edge(e);
+        EdgeInstance inst{l.x[ed.src], l.y[ed.src], l.x[ed.dst], l.y[ed.dst], kPlainEdgePx, 0, 0, 0, {}};
+        float t = -1.0f;
+        if (hasAttention) {
+            const float w = ga.edge[e];
+            if (ga.maxEdge > 0 && w > 0 && w >= threshold * ga.maxEdge) {
+                t = w / ga.maxEdge;
+                inst.width = kMinAttentionEdgePx + (kMaxAttentionEdgePx - kMinAttentionEdgePx) * t;
+                setRgba(inst.color, viridis(t), 0.35f + 0.65f * t);
+            } else {
+                inst.width = kFaintEdgePx;
+                setRgba(inst.color, faintEdge);
+            }
+        } else {
+            setRgba(inst.color, plainEdge);
+        }
+        edgeWidths_[e] = inst.width;
+        ordered.push_back({t, inst});
+        if (copiedEdges_.size() > e && copiedEdges_[e]) {
+            // The repeated traversal: a dashed companion beside the edge.
+            EdgeInstance copy = inst;
+            copy.width = 1.5f;
+            copy.dashPeriod = kCopyDashPx;
+            copy.offset = 0.5f * inst.width + 2.5f;
+            setRgba(copy.color, kCopyColor, 0.95f);
+            ordered.push_back({2.0f, copy});
+        }
+    }
+    for (const auto& [a, b] : jumps_) {
+        EdgeInstance inst{l.x[a], l.y[a], l.x[b], l.y[b], 1.5f, kJumpDashPx, 0, 0, {}};
+        setRgba(inst.color, kJumpColor, 0.9f);
+        ordered.push_back({2.0f, inst});
+    }
+    std::stable_sort(ordered.begin(), ordered.end(), [](const Ordered& x, const Ordered& y) { return x.t < y.t; });
+    edges.reserve(ordered.size());
+    for (const auto& o : ordered) edges.push_back(o.instance);
+
+    nodes.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        NodeInstance& inst = nodes[i];
+        inst = {l.x[i], l.y[i], 1.0f, 1.2f, 0.0f, 0.0f, {}, {}, {}};
+        setRgba(inst.fill, nodeFill);
+        setRgba(inst.outline, nodeOutline);
+        setRgba(inst.haloColor, base, 0.0f);
+        if (hasAttention && ga.maxNode > 0) {
+            const float w = ga.node[i];
+            if (w > 0 && w >= threshold * ga.maxNode) {
+                const float t = w / ga.maxNode;
+                inst.halo = 0.25f + 0.85f * t;
+                setRgba(inst.haloColor, viridis(t), 0.55f + 0.4f * t);
+            }
+        }
+    }
+
+    upload(nodes_, nodes.data(), nodes.size() * sizeof(NodeInstance), int(nodes.size()));
+    upload(edges_, edges.data(), edges.size() * sizeof(EdgeInstance), int(edges.size()));
+}
+
+Pointed GraphCanvas::resolved(const Pointed& p) const {
+    if (p.node != kNoIndex || p.edge != kNoIndex || p.position < 0) return p;
+    return inspection_->pointedAtPosition(p.position);
+}
+
+void GraphCanvas::buildHighlights(std::vector<NodeInstance>& nodes, std::vector<EdgeInstance>& edges) const {
+    const auto& data = inspection_->data();
+    const Graph* graph = data.graph.get();
+    const NodeLayout& l = shownLayout();
+    if (!graph || l.x.size() != graph->nodeCount()) return;
+    const QPalette pal = palette();
+    const QColor highlight = pal.color(QPalette::Highlight), text = pal.color(QPalette::Text);
+    const QColor base = pal.color(QPalette::Base);
+    const QColor nodeFill = mix(base, text, 0.10f);
+
+    auto addEdge = [&](EdgeId e, float alpha) {
+        if (e >= graph->edgeCount()) return;
+        const Edge& ed = graph->edge(e);
+        EdgeInstance inst{l.x[ed.src], l.y[ed.src], l.x[ed.dst], l.y[ed.dst], edgeWidthPx(e) + 4.0f, 0, 0, 0, {}};
+        setRgba(inst.color, highlight, alpha);
+        edges.push_back(inst);
+    };
+    auto addNode = [&](NodeId v, float outlineWidth, float alpha) {
+        if (v >= graph->nodeCount()) return;
+        NodeInstance inst{l.x[v], l.y[v], 1.0f, outlineWidth, 0.0f, 0.0f, {}, {}, {}};
+        setRgba(inst.fill, nodeFill, 0.0f);
+        setRgba(inst.outline, highlight, alpha);
+        setRgba(inst.haloColor, base, 0.0f);
+        nodes.push_back(inst);
+    };
+
+    // The query's own node: a ring around it, in the text colour so it reads on any halo.
+    const int query = inspection_->query();
+    if (query >= 0) {
+        const Pointed q = inspection_->pointedAtPosition(query);
+        if (q.node < graph->nodeCount()) {
+            NodeInstance ring{l.x[q.node], l.y[q.node], 1.55f, 2.0f, 0.0f, 0.0f, {}, {}, {}};
+            setRgba(ring.fill, base, 0.0f);
+            setRgba(ring.outline, text, 0.95f);
+            setRgba(ring.haloColor, base, 0.0f);
+            nodes.push_back(ring);
+        }
+    }
+    const Pointed selected = resolved(inspection_->selected());
+    const Pointed hover = resolved(inspection_->hover());
+    if (selected.edge != kNoIndex) addEdge(selected.edge, 0.85f);
+    if (hover.edge != kNoIndex && hover.edge != selected.edge) addEdge(hover.edge, 0.5f);
+    // A hovered edge position also names the node it arrives at (stacked layout): the node
+    // wins when both are set.
+    if (selected.node != kNoIndex) addNode(selected.node, 3.0f, 1.0f);
+    if (hover.node != kNoIndex) addNode(hover.node, 2.5f, 0.7f);
+}
+
+// GL ----------------------------------------------------------------------------------------
+
+void GraphCanvas::initializeGL() {
+    initializeOpenGLFunctions();
+    // The widget's context is replaced when the widget moves to another window (a floating
+    // dock); everything made in it goes with it and is made again in the next initializeGL.
+    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &GraphCanvas::contextAboutToBeDestroyed,
+            Qt::UniqueConnection);
+
+    auto build = [](QOpenGLShaderProgram& p, const char* vert, const char* frag, const char* name) {
+        p.removeAllShaders();
+        if (!p.addShaderFromSourceCode(QOpenGLShader::Vertex, vert) ||
+            !p.addShaderFromSourceCode(QOpenGLShader::Fragment, frag) || !p.link())
+            qWarning("GraphCanvas: %s shader: %s", name, qPrintable(p.log()));
+    };
+    build(nodeProgram_, shaders::kNodeVert, shaders::kNodeFrag, "node");
+    build(edgeProgram_, shaders::kEdgeVert, shaders::kEdgeFrag, "edge");
+
+    const float nodeCorners[] = {-1, -1, 1, -1, -1, 1, 1, 1};
+    const float edgeCorners[] = {0, -1, 1, -1, 0, 1, 1, 1};
+    nodeQuad_.create();
+    nodeQuad_.bind();
+    nodeQuad_.allocate(nodeCorners, sizeof(nodeCorners));
+    edgeQuad_.create();
+    edgeQuad_.bind();
+    edgeQuad_.allocate(edgeCorners, sizeof(edgeCorners));
+    setUpBatch(nodes_, true);
+    setUpBatch(edges_, false);
+    setUpBatch(highlightNodes_, true);
+    setUpBatch(highlightEdges_, false);
+    glReady_ = true;
+    instancesDirty_ = true;
+    imgui_->initializeGL();
+}
+
+void GraphCanvas::contextAboutToBeDestroyed() {
+    makeCurrent();
+    releaseGL();
+    doneCurrent();
+}
+
+void GraphCanvas::releaseGL() {
+    if (!glReady_) return;
+    imgui_->shutdownGL();
+    for (Batch* b : {&nodes_, &edges_, &highlightNodes_, &highlightEdges_}) {
+        b->vao.destroy();
+        b->buffer.destroy();
+        b->count = 0;
+    }
+    nodeQuad_.destroy();
+    edgeQuad_.destroy();
+    nodeProgram_.removeAllShaders();
+    edgeProgram_.removeAllShaders();
+    glReady_ = false;
+}
+
+void GraphCanvas::setUpBatch(Batch& batch, bool nodes) {
+    batch.vao.create();
+    batch.vao.bind();
+    (nodes ? nodeQuad_ : edgeQuad_).bind();
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
+    batch.buffer.create();
+    batch.buffer.setUsagePattern(QOpenGLBuffer::DynamicDraw);
+    batch.buffer.bind();
+    auto attrib = [&](GLuint index, int size, GLenum type, bool normalized, size_t stride, size_t offset) {
+        glEnableVertexAttribArray(index);
+        glVertexAttribPointer(index, size, type, normalized ? GL_TRUE : GL_FALSE, GLsizei(stride),
+                              reinterpret_cast<const void*>(offset));
+        glVertexAttribDivisor(index, 1);
+    };
+    if (nodes) {
+        const size_t s = sizeof(NodeInstance);
+        attrib(1, 2, GL_FLOAT, false, s, offsetof(NodeInstance, x));
+        attrib(2, 4, GL_FLOAT, false, s, offsetof(NodeInstance, radius));
+        attrib(3, 4, GL_UNSIGNED_BYTE, true, s, offsetof(NodeInstance, fill));
+        attrib(4, 4, GL_UNSIGNED_BYTE, true, s, offsetof(NodeInstance, outline));
+        attrib(5, 4, GL_UNSIGNED_BYTE, true, s, offsetof(NodeInstance, haloColor));
+    } else {
+        const size_t s = sizeof(EdgeInstance);
+        attrib(1, 4, GL_FLOAT, false, s, offsetof(EdgeInstance, x0));
+        attrib(2, 4, GL_FLOAT, false, s, offsetof(EdgeInstance, width));
+        attrib(3, 4, GL_UNSIGNED_BYTE, true, s, offsetof(EdgeInstance, color));
+    }
+    batch.vao.release();
+}
+
+void GraphCanvas::upload(Batch& batch, const void* data, size_t bytes, int count) {
+    batch.count = count;
+    if (!glReady_ || bytes == 0) return;
+    batch.buffer.bind();
+    batch.buffer.allocate(data, int(bytes));
+}
+
+void GraphCanvas::drawBatch(Batch& batch, bool nodes) {
+    if (batch.count == 0) return;
+    QOpenGLShaderProgram& p = nodes ? nodeProgram_ : edgeProgram_;
+    p.bind();
+    p.setUniformValue("viewCenter", QVector2D(float(centerX_), float(centerY_)));
+    p.setUniformValue("viewScale", float(scale_));
+    p.setUniformValue("viewport", QVector2D(float(width()), float(height())));
+    p.setUniformValue("pixel", float(1.0 / devicePixelRatioF()));
+    if (nodes) p.setUniformValue("nodeRadius", nodeRadiusPx());
+    batch.vao.bind();
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, batch.count);
+    batch.vao.release();
+    p.release();
+}
+
+void GraphCanvas::resizeGL(int, int) {
+    if (fitPending_) fit();
+}
+
+void GraphCanvas::paintGL() {
+    QElapsedTimer timer;
+    timer.start();
+    if (fitPending_) fit();
+
+    const QColor bg = backgroundColor();
+    glClearColor(bg.redF(), bg.greenF(), bg.blueF(), 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_CULL_FACE);
+    glEnable(GL_BLEND);
+    // Alpha of the framebuffer accumulates as "over", so the grabbed image is not washed out.
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+
+    if (instancesDirty_) rebuildInstances();
+    std::vector<NodeInstance> hiNodes;
+    std::vector<EdgeInstance> hiEdges;
+    buildHighlights(hiNodes, hiEdges);
+    upload(highlightNodes_, hiNodes.data(), hiNodes.size() * sizeof(NodeInstance), int(hiNodes.size()));
+    upload(highlightEdges_, hiEdges.data(), hiEdges.size() * sizeof(EdgeInstance), int(hiEdges.size()));
+
+    const GLsizei fbw = GLsizei(std::lround(width() * devicePixelRatioF()));
+    const GLsizei fbh = GLsizei(std::lround(height() * devicePixelRatioF()));
+    glViewport(0, 0, fbw, fbh);
+    drawBatch(edges_, false);
+    drawBatch(highlightEdges_, false);
+    drawBatch(nodes_, true);
+    drawBatch(highlightNodes_, true);
+
+    {
+        QPainter painter(this);
+        drawLabels(painter);
+        if (overlayVisible_ && imgui_->initialized()) {
+            painter.beginNativePainting();
+            glEnable(GL_BLEND);
+            imgui_->newFrame();
+            drawOverlay();
+            imgui_->render();
+            painter.endNativePainting();
+        }
+    }
+    if (finishEachFrame_) glFinish();
+
+    frameTimesMs_.push_back(double(timer.nsecsElapsed()) * 1e-6);
+    if (frameTimesMs_.size() > kFrameTimeHistory)
+        frameTimesMs_.erase(frameTimesMs_.begin(), frameTimesMs_.begin() + long(frameTimesMs_.size() - kFrameTimeHistory));
+    if (imgui_->wantsRedraw() || (overlayVisible_ && overlayResized_)) update();
+}
+
+// Labels and overlay -------------------------------------------------------------------------
+
+void GraphCanvas::drawLabels(QPainter& painter) const {
+    if (labels_.empty()) return;
+    const NodeLayout& l = shownLayout();
+    if (l.x.size() != labels_.size()) return;
+    const float r = nodeRadiusPx();
+    QFont font = this->font();
+    font.setPixelSize(std::clamp(int(std::lround(r * 1.05f)), 7, 15));
+    if (!keyLabels_) font.setBold(true);
+    painter.setFont(font);
+    const QFontMetricsF fm(font);
+    if (fm.height() > kLabelFitHeight * 2 * r && !keyLabels_) return;
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    painter.setPen(palette().color(QPalette::Text));
+    const QRectF area = rect();
+    const float spacingPx = spacing_ * float(scale_);
+    for (size_t i = 0; i < labels_.size(); ++i) {
+        const QString& label = labels_[i];
+        if (label.isEmpty()) continue;
+        const QPointF c = toScreen(l.x[i], l.y[i]);
+        if (!area.adjusted(-40, -20, 40, 20).contains(c)) continue;
+        const double w = fm.horizontalAdvance(label);
+        if (w <= kLabelFitWidth * 2 * r && fm.height() <= kLabelFitHeight * 2 * r) {
+            painter.drawText(QRectF(c.x() - r * 2, c.y() - r * 2, r * 4, r * 4), Qt::AlignCenter, label);
+        } else if (keyLabels_ && spacingPx >= w * 0.6 + r && fm.height() < spacingPx) {
+            // Keys too long for the disc go beside it while neighbours leave room.
+            painter.drawText(QPointF(c.x() + r + 3, c.y() + fm.ascent() * 0.5 - 1), label);
+        }
+    }
+}
+
+void GraphCanvas::drawOverlay() {
+    const auto& data = inspection_->data();
+    const QColor text = palette().color(QPalette::WindowText);
+    ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_Always);
+    ImGui::SetNextWindowBgAlpha(0.86f);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoFocusOnAppearing |
+                                   ImGuiWindowFlags_NoNav;
+    const bool open = ImGui::Begin("Attention", nullptr, flags);
+    // Auto-resizing settles one frame after the content changes: draw that frame too.
+    const QRectF rect(ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowSize().x,
+                      ImGui::GetWindowSize().y);
+    overlayResized_ = rect != overlayRect_;
+    overlayRect_ = rect;
+    // A fitted view follows the overlay's width; a view the user moved stays.
+    if (overlayResized_ && fitted_) fitPending_ = true;
+    if (!open) {
+        ImGui::End();
+        return;
+    }
+    const model::RunResult* result = data.result.get();
+    if (!result || result->layers.empty()) {
+        ImGui::TextDisabled("No attention yet: run a model.");
+    } else {
+        // Layer: among the captured layers.
+        int layerIndex = 0;
+        for (size_t i = 0; i < result->layers.size(); ++i)
+            if (result->layers[i].layer == inspection_->layer()) layerIndex = int(i);
+        const model::LayerCapture& capture = result->layers[size_t(layerIndex)];
+        const int heads = capture.attention.rank() == 3 ? int(capture.attention.dim(0)) : 0;
+        ImGui::PushItemWidth(150);
+        if (result->layers.size() > 1) {
+            if (ImGui::SliderInt("layer", &layerIndex, 0, int(result->layers.size()) - 1, "%d"))
+                inspection_->setLayerHead(result->layers[size_t(layerIndex)].layer, inspection_->head());
+        } else {
+            ImGui::Text("layer %d", capture.layer);
+        }
+        int aggregation = int(inspection_->aggregation());
+        bool changed = ImGui::RadioButton("mean", &aggregation, int(analysis::HeadAggregation::Mean));
+        ImGui::SameLine();
+        changed |= ImGui::RadioButton("max", &aggregation, int(analysis::HeadAggregation::Max));
+        ImGui::SameLine();
+        changed |= ImGui::RadioButton("one head", &aggregation, int(analysis::HeadAggregation::Single));
+        if (changed) inspection_->setAggregation(analysis::HeadAggregation(aggregation));
+        if (inspection_->aggregation() == analysis::HeadAggregation::Single && heads > 0) {
+            constexpr int kButtonsUpTo = 16, kPerRow = 8;
+            if (heads <= kButtonsUpTo) {
+                ImGui::TextUnformatted("head");
+                for (int h = 0; h < heads; ++h) {
+                    if (h % kPerRow != 0) ImGui::SameLine(0, 3);
+                    const bool current = h == inspection_->head();
+                    if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+                    char name[8];
+                    std::snprintf(name, sizeof(name), "%d", h);
+                    if (ImGui::Button(name, ImVec2(22, 0))) inspection_->setLayerHead(inspection_->layer(), h);
+                    if (current) ImGui::PopStyleColor();
+                }
+            } else {
+                int head = inspection_->head();
+                if (ImGui::SliderInt("head", &head, 0, heads - 1)) inspection_->setLayerHead(inspection_->layer(), head);
+            }
+        }
+        float threshold = inspection_->threshold();
+        if (ImGui::SliderFloat("threshold", &threshold, 0.0f, 1.0f, "%.2f × max"))
+            inspection_->setThreshold(threshold);
+        // Query: every position's row averaged, or one position's row.
+        const int positions = data.tokens ? int(data.tokens->positions.size()) : 0;
+        int query = inspection_->query();
+        bool all = query < 0;
+        if (ImGui::RadioButton("all queries", all) && !all) inspection_->setQuery(-1);
+        ImGui::SameLine();
+        const int selectedPosition = resolved(inspection_->selected()).position;
+        if (ImGui::RadioButton("position", !all) && all && positions > 0)
+            inspection_->setQuery(selectedPosition >= 0 ? selectedPosition : 0);
+        if (!all) {
+            ImGui::SameLine();
+            ImGui::PushItemWidth(80);
+            if (ImGui::InputInt("##query", &query) && positions > 0)
+                inspection_->setQuery(std::clamp(query, 0, positions - 1));
+            ImGui::PopItemWidth();
+        }
+        ImGui::PopItemWidth();
+
+        // Legend: viridis from 0 to the largest weight shown on an edge.
+        const analysis::GraphAttention& ga = inspection_->graphAttention();
+        ImGui::Separator();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        constexpr float kBarW = 180, kBarH = 10;
+        constexpr int kSegments = 16;
+        for (int s = 0; s < kSegments; ++s) {
+            const float x0 = p.x + kBarW * float(s) / kSegments, x1 = p.x + kBarW * float(s + 1) / kSegments;
+            const ImU32 c0 = imColor(viridis(float(s) / kSegments)), c1 = imColor(viridis(float(s + 1) / kSegments));
+            dl->AddRectFilledMultiColor(ImVec2(x0, p.y), ImVec2(x1, p.y + kBarH), c0, c1, c1, c0);
+        }
+        const float thresholdX = p.x + kBarW * inspection_->threshold();
+        dl->AddLine(ImVec2(thresholdX, p.y - 2), ImVec2(thresholdX, p.y + kBarH + 2), imColor(text), 1.5f);
+        ImGui::Dummy(ImVec2(kBarW, kBarH));
+        ImGui::Text("0");
+        ImGui::SameLine(kBarW - 30);
+        ImGui::Text("%.3g", double(std::max(ga.maxEdge, ga.maxNode)));
+        ImGui::TextDisabled("edge width, colour: attention; halo: to node");
+        if (ga.special > 0 || ga.jumpWeight > 0)
+            ImGui::TextDisabled("to <eos>/special %.3g, via jumps %.3g", double(ga.special), double(ga.jumpWeight));
+    }
+    // What the dashed lines are.
+    if (!copiedEdges_.empty() && std::any_of(copiedEdges_.begin(), copiedEdges_.end(), [](uint8_t c) { return c; })) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float y = p.y + ImGui::GetTextLineHeight() * 0.5f;
+        for (float x = 0; x < 24; x += kCopyDashPx)
+            dl->AddLine(ImVec2(p.x + x, y), ImVec2(p.x + std::min(24.0f, x + 0.6f * kCopyDashPx), y), imColor(kCopyColor), 2.0f);
+        ImGui::Dummy(ImVec2(28, ImGui::GetTextLineHeight()));
+        ImGui::SameLine();
+        ImGui::TextUnformatted("walked twice (eulerization)");
+    }
+    if (!jumps_.empty()) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float y = p.y + ImGui::GetTextLineHeight() * 0.5f;
+        for (float x = 0; x < 24; x += kJumpDashPx)
+            dl->AddLine(ImVec2(p.x + x, y), ImVec2(p.x + std::min(24.0f, x + 0.6f * kJumpDashPx), y), imColor(kJumpColor), 2.0f);
+        ImGui::Dummy(ImVec2(28, ImGui::GetTextLineHeight()));
+        ImGui::SameLine();
+        ImGui::TextUnformatted("jump between components");
+    }
+    ImGui::Separator();
+    double mean = 0;
+    const size_t recent = std::min<size_t>(frameTimesMs_.size(), 30);
+    for (size_t i = frameTimesMs_.size() - recent; i < frameTimesMs_.size(); ++i) mean += frameTimesMs_[i];
+    if (recent) mean /= double(recent);
+    const Graph* graph = data.graph.get();
+    ImGui::TextDisabled("%zu nodes, %zu edges · frame %.1f ms", graph ? graph->nodeCount() : size_t(0),
+                        graph ? graph->edgeCount() : size_t(0), mean);
+    ImGui::TextDisabled("drag: pan · wheel: zoom · F: fit");
+    ImGui::End();
+}
+
+// Input --------------------------------------------------------------------------------------
+
+bool GraphCanvas::event(QEvent* e) {
+    switch (e->type()) {
+    case QEvent::MouseMove:
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseButtonRelease:
+    case QEvent::MouseButtonDblClick:
+    case QEvent::Wheel:
+    case QEvent::KeyPress:
+    case QEvent::KeyRelease:
+        // The overlay takes what is aimed at it, unless a canvas press is going on.
+        if (overlayVisible_ && !pressed_ && imgui_->handleEvent(e)) {
+            if (e->type() == QEvent::MouseMove) inspection_->setHover({});
+            update();
+            return true;
+        }
+        break;
+    case QEvent::Leave:
+    case QEvent::FocusOut:
+        imgui_->handleEvent(e);
+        break;
+    default:
+        break;
+    }
+    return QOpenGLWidget::event(e);
+}
+
+Pointed GraphCanvas::pointedAt(NodeId node, EdgeId edge) const {
+    Pointed p;
+    p.node = node;
+    p.edge = edge;
+    const std::vector<int> positions =
+        node != kNoIndex ? inspection_->positionsOfNode(node) : inspection_->positionsOfEdge(edge);
+    if (!positions.empty()) p.position = positions.front();
+    return p;
+}
+
+Pointed GraphCanvas::pick(QPointF pos) const {
+    const Graph* graph = inspection_->data().graph.get();
+    const NodeLayout& l = shownLayout();
+    if (!graph || l.x.size() != graph->nodeCount()) return {};
+    // Nodes first (a disc covers the ends of its edges); a linear scan is ~10 µs per 10k nodes.
+    const double reach = nodeRadiusPx() + kPickSlackPx;
+    double best = reach * reach;
+    NodeId bestNode = kNoIndex;
+    for (NodeId v = 0; v < graph->nodeCount(); ++v) {
+        const QPointF d = toScreen(l.x[v], l.y[v]) - pos;
+        const double d2 = QPointF::dotProduct(d, d);
+        if (d2 <= best) {
+            best = d2;
+            bestNode = v;
+        }
+    }
+    if (bestNode != kNoIndex) return pointedAt(bestNode, kNoIndex);
+    double bestEdge2 = 1e30;
+    EdgeId bestEdge = kNoIndex;
+    for (EdgeId e = 0; e < graph->edgeCount(); ++e) {
+        const Edge& ed = graph->edge(e);
+        const double reachE = 0.5 * edgeWidthPx(e) + kPickSlackPx;
+        const double d2 = segmentDistance2(pos, toScreen(l.x[ed.src], l.y[ed.src]), toScreen(l.x[ed.dst], l.y[ed.dst]));
+        if (d2 <= reachE * reachE && d2 < bestEdge2) {
+            bestEdge2 = d2;
+            bestEdge = e;
+        }
+    }
+    if (bestEdge != kNoIndex) return pointedAt(kNoIndex, bestEdge);
+    return {};
+}
+
+void GraphCanvas::hoverAt(QPointF pos) { inspection_->setHover(pick(pos)); }
+
+void GraphCanvas::mousePressEvent(QMouseEvent* e) {
+    if (e->button() != Qt::LeftButton) return QOpenGLWidget::mousePressEvent(e);
+    pressed_ = true;
+    dragging_ = false;
+    pressPos_ = lastDragPos_ = e->position();
+}
+
+void GraphCanvas::mouseMoveEvent(QMouseEvent* e) {
+    if (pressed_ && (e->buttons() & Qt::LeftButton)) {
+        if (!dragging_ && (e->position() - pressPos_).manhattanLength() >= kClickSlopPx) dragging_ = true;
+        if (dragging_) {
+            const QPointF delta = e->position() - lastDragPos_;
+            centerX_ -= delta.x() / scale_;
+            centerY_ += delta.y() / scale_;
+            lastDragPos_ = e->position();
+            fitPending_ = false;
+            fitted_ = false;
+            update();
+        }
+        return;
+    }
+    hoverAt(e->position());
+}
+
+void GraphCanvas::mouseReleaseEvent(QMouseEvent* e) {
+    if (e->button() != Qt::LeftButton || !pressed_) return QOpenGLWidget::mouseReleaseEvent(e);
+    pressed_ = false;
+    if (dragging_) {
+        dragging_ = false;
+        return;
+    }
+    // A click: select what is under the pointer and make its first visit the query.
+    const Pointed p = pick(e->position());
+    inspection_->setSelected(p);
+    inspection_->setQuery(p.empty() ? -1 : p.position);
+}
+
+void GraphCanvas::mouseDoubleClickEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton && pick(e->position()).empty()) fit();
+}
+
+void GraphCanvas::wheelEvent(QWheelEvent* e) {
+    const double units = e->angleDelta().y() != 0 ? e->angleDelta().y() : e->pixelDelta().y();
+    if (units == 0) return;
+    zoomAt(e->position(), std::pow(kZoomPerWheelUnit, units));
+    e->accept();
+}
+
+void GraphCanvas::keyPressEvent(QKeyEvent* e) {
+    switch (e->key()) {
+    case Qt::Key_F: fit(); break;
+    case Qt::Key_Escape:
+        inspection_->setSelected({});
+        inspection_->setQuery(-1);
+        break;
+    default: QOpenGLWidget::keyPressEvent(e);
+    }
+}
+
+void GraphCanvas::leaveEvent(QEvent* e) {
+    inspection_->setHover({});
+    QOpenGLWidget::leaveEvent(e);
+}
+
+void GraphCanvas::changeEvent(QEvent* e) {
+    if (e->type() == QEvent::PaletteChange || e->type() == QEvent::StyleChange) {
+        imgui_->applyPalette(palette());
+        instancesDirty_ = true;
+        update();
+    }
+    QOpenGLWidget::changeEvent(e);
+}
+
+}  // namespace gts

@@ -1,0 +1,146 @@
+#pragma once
+// The graph of an Inspection drawn with OpenGL 3.3 core: nodes as instanced discs, edges as
+// instanced antialiased quads, the current attention on top (edge width, opacity and viridis
+// colour by weight; a node halo by received attention), labels with QPainter, and a Dear ImGui
+// overlay that picks layer, head, aggregation, threshold and query. Pan by dragging, zoom with
+// the wheel about the cursor, fit with a double click or F; hover and click are written into
+// the Inspection and hovers from other views are highlighted here.
+
+#include <QOpenGLBuffer>
+#include <QOpenGLExtraFunctions>
+#include <QOpenGLShaderProgram>
+#include <QOpenGLVertexArrayObject>
+#include <QOpenGLWidget>
+#include <QPointF>
+#include <QRectF>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "Inspection.h"
+
+namespace gts {
+
+class ImGuiQt;
+
+class GraphCanvas : public QOpenGLWidget, protected QOpenGLExtraFunctions {
+    Q_OBJECT
+public:
+    explicit GraphCanvas(Inspection* inspection, QWidget* parent = nullptr);
+    ~GraphCanvas() override;
+
+    Inspection* inspection() const { return inspection_; }
+
+    /// Where a node is drawn, in widget (logical) pixels.
+    QPointF nodeScreenPos(NodeId node) const;
+    /// The node's disc radius on screen, logical pixels.
+    float nodeRadiusPx() const;
+    /// An edge's drawn width, logical pixels.
+    float edgeWidthPx(EdgeId edge) const;
+    /// The node or edge under a widget position (what a hover there would point at).
+    Pointed pick(QPointF pos) const;
+    /// The layout shown: Inspection's, or a circle until one exists.
+    const NodeLayout& shownLayout() const;
+    /// Frames the whole graph.
+    void fit();
+    /// Zooms by `factor` keeping the layout point under `anchor` (widget pixels) in place.
+    void zoomAt(QPointF anchor, double factor);
+    double zoom() const { return scale_; }
+
+    QColor backgroundColor() const;
+    void setOverlayVisible(bool visible);
+    bool overlayVisible() const { return overlayVisible_; }
+    /// Benchmarks: wait for the GPU at the end of every frame so frame times include it.
+    void setFinishEachFrame(bool finish) { finishEachFrame_ = finish; }
+    /// CPU time of the last frames' paintGL in milliseconds, most recent last (up to 240).
+    const std::vector<double>& frameTimesMs() const { return frameTimesMs_; }
+
+protected:
+    void initializeGL() override;
+    void resizeGL(int w, int h) override;
+    void paintGL() override;
+    bool event(QEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    void hoverAt(QPointF pos);
+
+private:
+    /// One node as the node shader reads it (shaders/render/node.vert).
+    struct NodeInstance {
+        float x, y;
+        float radius, outlineWidth, halo, unused;  ///< radius and halo × nodeRadius; outline px
+        uint8_t fill[4], outline[4], haloColor[4];
+    };
+    /// One edge segment as the edge shader reads it (shaders/render/edge.vert).
+    struct EdgeInstance {
+        float x0, y0, x1, y1;
+        float width, dashPeriod, offset, unused;  ///< logical px
+        uint8_t color[4];
+    };
+    /// Instances in a buffer with the vertex array that reads them.
+    struct Batch {
+        QOpenGLVertexArrayObject vao;
+        QOpenGLBuffer buffer{QOpenGLBuffer::VertexBuffer};
+        int count = 0;
+    };
+
+    void onDataChanged();
+    void rebuildGeometry();
+    void rebuildInstances();
+    void buildHighlights(std::vector<NodeInstance>& nodes, std::vector<EdgeInstance>& edges) const;
+    void setUpBatch(Batch& batch, bool nodes);
+    void upload(Batch& batch, const void* data, size_t bytes, int count);
+    void drawBatch(Batch& batch, bool nodes);
+    void releaseGL();
+    void contextAboutToBeDestroyed();
+    void drawLabels(class QPainter& painter) const;
+    void drawOverlay();
+    QPointF toScreen(float x, float y) const;
+    QPointF toLayout(QPointF screen) const;
+    /// Pointed for a node or an edge, with the position of its first visit.
+    Pointed pointedAt(NodeId node, EdgeId edge) const;
+    /// The hovered item, whichever view set it, resolved to a node or an edge.
+    Pointed resolved(const Pointed& p) const;
+
+    Inspection* inspection_;
+    std::unique_ptr<ImGuiQt> imgui_;
+    bool overlayVisible_ = true;
+    bool finishEachFrame_ = false;
+
+    // View: layout point at the viewport centre, and logical pixels per layout unit.
+    double centerX_ = 0.0, centerY_ = 0.0, scale_ = 1.0;
+    bool fitPending_ = true;
+    bool fitted_ = false;  ///< the view is still the last fit (no pan or zoom since)
+
+    // Derived from the data; rebuilt when it changes.
+    std::shared_ptr<const NodeLayout> circleLayout_;
+    float spacing_ = 1.0f;               ///< typical distance between nearby nodes, layout units
+    std::vector<uint8_t> copiedEdges_;   ///< [edgeCount] 1: walked again by eulerization
+    std::vector<std::pair<NodeId, NodeId>> jumps_;
+    std::vector<QString> labels_;        ///< [nodeCount] or empty
+    bool keyLabels_ = false;             ///< labels are node keys (may go beside the disc)
+    std::vector<float> edgeWidths_;      ///< [edgeCount] logical px as last built
+    bool instancesDirty_ = true;
+
+    // GL objects.
+    QOpenGLShaderProgram nodeProgram_, edgeProgram_;
+    QOpenGLBuffer nodeQuad_{QOpenGLBuffer::VertexBuffer}, edgeQuad_{QOpenGLBuffer::VertexBuffer};
+    Batch nodes_, edges_, highlightNodes_, highlightEdges_;
+    bool glReady_ = false;
+
+    // Interaction.
+    QPointF pressPos_, lastDragPos_;
+    bool pressed_ = false, dragging_ = false;
+    std::vector<double> frameTimesMs_;
+    /// Where the overlay was drawn last (widget px); fit keeps the graph beside it.
+    QRectF overlayRect_{10, 10, 250, 130};
+    bool overlayResized_ = false;
+};
+
+}  // namespace gts
