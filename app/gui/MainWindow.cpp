@@ -22,6 +22,7 @@
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QThread>
+#include <QTimer>
 #include <QToolButton>
 
 #include "AttentionMatrixView.h"
@@ -35,6 +36,7 @@
 #include "graph/GraphSummary.h"
 #include "io/GraphIO.h"
 #include "jobs/JobRunner.h"
+#include "layout/Layout.h"
 #include "model/Run.h"
 
 namespace gts {
@@ -119,9 +121,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     cancel_->setText(tr("Cancel"));
     cancel_->setToolTip(tr("Stop the running job"));
     cancel_->setVisible(false);
+    jobPoll_ = new QTimer(this);
+    jobPoll_->setInterval(150);
+    connect(jobPoll_, &QTimer::timeout, this, &MainWindow::jobEnded);
     connect(cancel_, &QToolButton::clicked, this, [this] {
         jobs_->cancelAll();
-        runningJobs_ = 0;
         jobEnded();
         statusBar()->showMessage(tr("Cancelled"), 3000);
     });
@@ -179,6 +183,7 @@ bool MainWindow::openGraph(const QString& path, bool quiet) {
         graph_ = std::move(g);
         graphPath_ = path;
         tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
+        startLayout();
         graphPath_ = path;
         lastError_.clear();
         statusGraph_->setText(tr("%1 — %2 nodes, %3 edges")
@@ -274,6 +279,7 @@ void MainWindow::rerun() {
     data.model = model_;
     data.modelPath = modelPath_;
     if (seq) data.tokens = std::make_shared<const TokenSequence>(*seq);
+    if (graph_ == inspection_->data().graph) data.layout = inspection_->data().layout;
     if (!graph_ || !model_ || !seq) {
         jobs_->cancel("run");
         inspection_->setData(std::move(data));
@@ -312,6 +318,7 @@ void MainWindow::rerun() {
         [this, data](std::shared_ptr<const model::RunResult> result) mutable {
             jobEnded();
             data.result = std::move(result);
+            if (data.graph == inspection_->data().graph) data.layout = inspection_->data().layout;
             statusRun_->setText(tr("ran in %1 ms").arg(data.result->milliseconds, 0, 'f', 1));
             inspection_->setData(std::move(data));
             emit runFinished();
@@ -326,21 +333,48 @@ void MainWindow::rerun() {
         });
 }
 
+void MainWindow::startLayout() {
+    inspection_->setLayout(nullptr);
+    std::shared_ptr<const Graph> graph = graph_;
+    if (!graph) return;
+    jobStarted(tr("Laying out"));
+    jobs_->submit<std::shared_ptr<const NodeLayout>>(
+        "layout",
+        [graph](jobs::JobContext& context) {
+            const layout::Layout l = layout::computeLayout(
+                *graph, layout::LayoutMethod::Auto, {}, &context.cancelFlag(),
+                [&context](double f) { context.progress(f, "layout"); });
+            auto out = std::make_shared<NodeLayout>();
+            out->x = l.x;
+            out->y = l.y;
+            out->method = QString::fromStdString(l.method);
+            return std::shared_ptr<const NodeLayout>(std::move(out));
+        },
+        [this, graph](std::shared_ptr<const NodeLayout> l) {
+            jobEnded();
+            if (graph == graph_) inspection_->setLayout(std::move(l));
+        },
+        [this](const std::string& error) {
+            jobEnded();
+            statusBar()->showMessage(tr("Layout failed: %1").arg(QString::fromStdString(error)), 10000);
+        });
+}
+
 void MainWindow::jobStarted(const QString& what) {
-    ++runningJobs_;
     progress_->setValue(0);
     progress_->setFormat(what + QStringLiteral(" %p%"));
     progress_->setToolTip(what);
     progress_->setVisible(true);
     cancel_->setVisible(true);
+    jobPoll_->start();
 }
 
 void MainWindow::jobEnded() {
-    runningJobs_ = std::max(0, runningJobs_ - 1);
-    if (runningJobs_ == 0) {
-        progress_->setVisible(false);
-        cancel_->setVisible(false);
-    }
+    // Cancelled (stale) jobs deliver nothing, so the bar follows the runner, not a count.
+    if (jobs_->active() > 0) return;
+    progress_->setVisible(false);
+    cancel_->setVisible(false);
+    jobPoll_->stop();
 }
 
 void MainWindow::createDemoMenu(QMenu* menu) {

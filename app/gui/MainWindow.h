@@ -10,6 +10,7 @@
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QTimer;
 class QToolButton;
 
 namespace gts {
@@ -69,6 +70,9 @@ private:
     void createDemoMenu(QMenu* menu);
     /// Tokenizes (TokenTableView) and runs the model on the current graph as the "run" job.
     void rerun();
+    /// Computes the graph's layout as the "layout" job (Auto: RDKit depiction for molecules,
+    /// else ForceAtlas2).
+    void startLayout();
     void jobStarted(const QString& what);
     void jobEnded();
     void updateRecentMenu();
@@ -83,7 +87,7 @@ private:
     QLabel* statusRun_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QToolButton* cancel_ = nullptr;
-    int runningJobs_ = 0;
+    QTimer* jobPoll_ = nullptr;
     QString graphPath_;
     QString lastError_;
     GraphSummaryView* summary_ = nullptr;
