@@ -42,7 +42,7 @@ constexpr float kLabelFitWidth = 1.8f, kLabelFitHeight = 1.5f;
 constexpr size_t kMaxKeyLabelNodes = 300;
 constexpr size_t kFrameTimeHistory = 240;
 /// Fit beside the overlay only when that keeps at least this share of the width.
-constexpr double kMinWidthBesideOverlay = 0.6;
+constexpr double kMinWidthBesideOverlay = 0.5;
 
 // Colour-blind-safe accents (Okabe & Ito 2008) for the two kinds of walked-but-not-original
 // steps; viridis is kept for attention.

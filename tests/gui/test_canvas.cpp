@@ -297,6 +297,21 @@ private slots:
         insp.setHover(insp.pointedAtPosition(8));
         canvas.grabFramebuffer();  // the overlay sizes itself to new content in one frame
         QVERIFY(canvas.grabFramebuffer().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/canvas-caffeine-attention.png")));
+
+        // A dark palette: background, discs, labels and overlay follow it.
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2e));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x20));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Button, QColor(0x3a, 0x3a, 0x3e));
+        dark.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xe6));
+        canvas.setPalette(dark);
+        canvas.grabFramebuffer();
+        const QImage darkImage = canvas.grabFramebuffer();
+        QCOMPARE(pixelAt(darkImage, QPointF(canvas.width() - 4, canvas.height() - 4), canvas.devicePixelRatioF()),
+                 QColor(0x1e, 0x1e, 0x20));
+        QVERIFY(darkImage.save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/canvas-caffeine-dark.png")));
     }
 
     /// Not a timed test: prints the median frame time of a large graph with the overlays on.
