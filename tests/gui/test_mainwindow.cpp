@@ -5,9 +5,12 @@
 #include <QtTest>
 
 #include "GraphSummaryView.h"
+#include "Inspection.h"
+#include "jobs/JobRunner.h"
 #include "MainWindow.h"
 #include "TokenTableView.h"
 
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
 
@@ -75,6 +78,60 @@ private slots:
         QVERIFY(!w.openGraph(QStringLiteral("/nonexistent/graph.gml"), true));
         QVERIFY(w.lastError().contains(QStringLiteral("/nonexistent/graph.gml")));
         QVERIFY(w.graph() == nullptr);
+    }
+
+    void opensAModelAndRunsItOnTheGraphInTheBackground() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTemporaryDir dir;
+        const QString square = dir.filePath(QStringLiteral("square.edges"));
+        {
+            QFile f(square);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("0 1\n1 2\n2 3\n3 0\n");
+        }
+        QVERIFY(w.openGraph(square, true));
+        QSignalSpy ran(&w, &MainWindow::runFinished);
+        w.openModel(QStringLiteral(GTS_FIXTURES_DIR "/model-folder/tiny-pretrain"), true);
+        QVERIFY(ran.wait(20000));
+        QVERIFY(w.model() != nullptr);
+        const gts::InspectionData& data = w.inspection()->data();
+        QVERIFY(data.result != nullptr);
+        QVERIFY(data.tokens != nullptr);
+        // The run saw the sequence the Tokens panel shows, with attention for every layer.
+        QCOMPARE(data.tokens->positions, w.tokenView()->sequence()->positions);
+        QCOMPARE(int(data.result->layers.size()), w.model()->config.numLayers);
+        QCOMPARE(w.inspection()->attentionSize(), int64_t(data.tokens->positions.size()));
+
+        // Changing the walk re-runs; rapid changes cancel the stale runs and the last one wins.
+        ran.clear();
+        for (int s = 1; s <= 5; ++s) w.tokenView()->seedBox()->setValue(s);
+        QTRY_VERIFY_WITH_TIMEOUT(w.jobRunner()->active() == 0 && ran.count() >= 1, 20000);
+        QCOMPARE(w.inspection()->data().tokens->positions, w.tokenView()->sequence()->positions);
+
+        // A graph the model's vocab cannot express (5 nodes, node scope 4) leaves no result.
+        const QString pentagon = dir.filePath(QStringLiteral("pentagon.edges"));
+        {
+            QFile f(pentagon);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("0 1\n1 2\n2 3\n3 4\n4 0\n");
+        }
+        QVERIFY(w.openGraph(pentagon, true));
+        QTRY_VERIFY_WITH_TIMEOUT(w.jobRunner()->active() == 0, 20000);
+        QVERIFY(w.inspection()->data().result == nullptr);
+    }
+
+    void aBadModelIsReportedAndTheGraphStays() {
+        MainWindow w;
+        QVERIFY(w.openGraph(QStringLiteral(GTS_FIXTURES_DIR "/gui/triangle-tail.edges"), true));
+        QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+        w.openModel(QStringLiteral("/nonexistent/model"), true);
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(loaded.first().first().toBool(), false);
+        QVERIFY(w.lastError().contains(QStringLiteral("/nonexistent/model")));
+        QVERIFY(w.model() == nullptr);
+        QVERIFY(w.graph() != nullptr);
     }
 
     void screenshotOfTheWindow() {
