@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <numbers>
 
+#include "ColorMaps.h"
 #include "ImGuiQt.h"
 #include "RenderShaders.h"
 #include "graph/AttrNames.h"
@@ -50,25 +51,7 @@ const QColor kCopyColor(0xE6, 0x9F, 0x00);  // orange: an edge walked again (eul
 const QColor kJumpColor(0xCC, 0x79, 0xA7);  // reddish purple: a jump between components
 constexpr float kCopyDashPx = 7.0f, kJumpDashPx = 12.0f;
 
-/// matplotlib's viridis at t = 0, 1/8, ..., 1 (van der Walt & Smith 2015), interpolated
-/// linearly: close to the 256-entry table within a few 1/255.
-constexpr std::array<std::array<uint8_t, 3>, 9> kViridis = {{{68, 1, 84},
-                                                             {72, 40, 120},
-                                                             {62, 73, 137},
-                                                             {49, 104, 142},
-                                                             {38, 130, 142},
-                                                             {31, 158, 137},
-                                                             {53, 183, 121},
-                                                             {110, 206, 88},
-                                                             {253, 231, 37}}};
-
-QColor viridis(float t) {
-    t = std::clamp(t, 0.0f, 1.0f) * float(kViridis.size() - 1);
-    const size_t i = std::min(size_t(t), kViridis.size() - 2);
-    const float f = t - float(i);
-    auto lerp = [&](int c) { return int(std::lround(kViridis[i][c] * (1 - f) + kViridis[i + 1][c] * f)); };
-    return QColor(lerp(0), lerp(1), lerp(2));
-}
+QColor viridis(float t) { return colormaps::color(colormaps::ColorMap::Viridis, t); }
 
 QColor mix(const QColor& a, const QColor& b, float t) {
     return QColor::fromRgbF(a.redF() * (1 - t) + b.redF() * t, a.greenF() * (1 - t) + b.greenF() * t,
