@@ -20,12 +20,16 @@
 #include <QMetaObject>
 #include <QPointer>
 #include <QProgressBar>
+#include <QStackedWidget>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QStatusBar>
 #include <QThread>
 #include <QTimer>
 #include <QToolButton>
 
 #include "AttentionMatrixView.h"
+#include "GraphCanvas.h"
 #include "GraphSummaryView.h"
 #include "HeadGrid.h"
 #include "PredictionPanel.h"
@@ -75,8 +79,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     auto* dock = new QDockWidget(tr("Graph"), this);
     dock->setObjectName(QStringLiteral("graphDock"));
     dock->setWidget(summary_);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
-    summary_->setMinimumWidth(360);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
     tokens_ = new TokenTableView(this);
     tokens_->setObjectName(QStringLiteral("tokenTable"));
     auto* tokenDock = new QDockWidget(tr("Tokens"), this);
@@ -99,7 +102,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabifyDockWidget(tokenDock, sequenceDock);
     sequenceDock->raise();
     prediction_ = new PredictionPanel(inspection_, this);
-    addView(prediction_, tr("Prediction"), "predictionPanel", Qt::RightDockWidgetArea);
+    auto* predictionDock = addView(prediction_, tr("Prediction"), "predictionPanel", Qt::RightDockWidgetArea);
+    tabifyDockWidget(dock, predictionDock);  // the graph summary is a tab beside the prediction
+    predictionDock->raise();
     matrix_ = new AttentionMatrixView(inspection_, this);
     auto* matrixDock = addView(matrix_, tr("Attention matrix"), "attentionMatrix", Qt::RightDockWidgetArea);
     heads_ = new HeadGrid(inspection_, this);
@@ -109,7 +114,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     placeholder_ = new QLabel(tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here."), this);
     placeholder_->setAlignment(Qt::AlignCenter);
     placeholder_->setWordWrap(true);
-    setCentralWidget(placeholder_);
+    canvas_ = new GraphCanvas(inspection_, this);
+    canvas_->setObjectName(QStringLiteral("graphCanvas"));
+    central_ = new QStackedWidget(this);
+    central_->addWidget(placeholder_);
+    central_->addWidget(canvas_);
+    setCentralWidget(central_);
     statusGraph_ = new QLabel(tr("No graph"), this);
     statusModel_ = new QLabel(tr("No model"), this);
     statusRun_ = new QLabel(this);
@@ -139,7 +149,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry"))) resize(1280, 800);
+    if (!settings.contains(QStringLiteral("window/geometry"))) {
+        // First start: most of the screen, the canvas getting the largest share.
+        const QRect screen = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableGeometry()
+                                                              : QRect(0, 0, 1600, 1000);
+        resize(std::min(1560, screen.width() * 9 / 10), std::min(980, screen.height() * 9 / 10));
+        resizeDocks({predictionDock}, {420}, Qt::Horizontal);
+        resizeDocks({sequenceDock}, {300}, Qt::Vertical);
+    }
 }
 
 MainWindow::~MainWindow() {
@@ -196,6 +213,7 @@ bool MainWindow::openGraph(const QString& path, bool quiet) {
                                  "it stands for).\nOpen a model (File ▸ Open Model, or the Demos "
                                  "menu) to run it on this graph.")
                                   .arg(QFileInfo(path).fileName()));
+        central_->setCurrentWidget(canvas_);
         addRecent(path);
         return true;
     } catch (const std::exception& e) {

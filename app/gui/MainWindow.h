@@ -9,6 +9,7 @@
 
 class QLabel;
 class QMenu;
+class QStackedWidget;
 class QProgressBar;
 class QTimer;
 class QToolButton;
@@ -19,6 +20,7 @@ namespace jobs {
 class JobRunner;
 }
 class AttentionMatrixView;
+class GraphCanvas;
 class GraphSummaryView;
 class HeadGrid;
 class Inspection;
@@ -48,6 +50,7 @@ public:
     void openDemo();
     GraphSummaryView* summaryView() const { return summary_; }
     TokenTableView* tokenView() const { return tokens_; }
+    GraphCanvas* canvas() const { return canvas_; }
     SequenceStrip* sequenceView() const { return sequence_; }
     AttentionMatrixView* matrixView() const { return matrix_; }
     HeadGrid* headGrid() const { return heads_; }
@@ -93,6 +96,8 @@ private:
     GraphSummaryView* summary_ = nullptr;
     TokenTableView* tokens_ = nullptr;
     SequenceStrip* sequence_ = nullptr;
+    GraphCanvas* canvas_ = nullptr;
+    QStackedWidget* central_ = nullptr;
     AttentionMatrixView* matrix_ = nullptr;
     HeadGrid* heads_ = nullptr;
     PredictionPanel* prediction_ = nullptr;

@@ -4,6 +4,8 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QFileInfo>
+#include <QPixmap>
+#include <QScreen>
 #include <QTimer>
 
 #include "MainWindow.h"
@@ -48,7 +50,11 @@ int main(int argc, char** argv) {
             if (!idle && !late) return;
             poll->stop();
             QTimer::singleShot(300, &window, [&window, out] {
-                const bool ok = window.grab().save(out);
+                // What the screen shows (GL canvas and its painted labels included), falling
+                // back to rendering the widgets when the platform cannot grab the screen.
+                QPixmap shot = window.screen() ? window.screen()->grabWindow(window.winId()) : QPixmap();
+                if (shot.isNull()) shot = window.grab();
+                const bool ok = shot.save(out);
                 QApplication::exit(ok ? 0 : 1);
             });
         });
