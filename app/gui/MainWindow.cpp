@@ -25,6 +25,7 @@
 #include <QScreen>
 #include <QStatusBar>
 #include <QThread>
+#include <thread>
 #include <QTimer>
 #include <QToolButton>
 
@@ -327,6 +328,8 @@ void MainWindow::rerun() {
             model::RunOptions options;
             options.captureAttention = true;
             options.cancel = &context.cancelFlag();
+            // One core stays with the UI thread, so the window never stutters during a run.
+            options.threads = std::max(1, int(std::thread::hardware_concurrency()) - 1);
             options.progress = [&context](int64_t done, int64_t total) {
                 context.progress(double(done) / double(std::max<int64_t>(1, total)), "layer");
             };
