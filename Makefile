@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 XVFB := xvfb-run -a -s "-screen 0 1600x1000x24"
 
-.PHONY: all deps deps-dev build run test test-asan fuzz bench clean
+.PHONY: all deps deps-dev build run test test-asan fuzz bench clean bench-models
 
 all: build
 
@@ -43,3 +43,10 @@ bench: build
 
 clean:
 	rm -rf build
+
+# Side-by-side throughput of the CPU engine and the PyTorch reference on GraphGPT-sized models
+# (tests/bench/README.md); extra options via BENCH_MODELS_ARGS, e.g. "--only a --repeat 3".
+BENCH_MODELS_ARGS ?=
+bench-models: build
+	/usr/bin/python3 tests/bench/side_by_side.py --cli build/release/app/gtscope-cli \
+		--threads $(JOBS) --json build/bench-models/results.json $(BENCH_MODELS_ARGS)
