@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages GTScope needs to build, run and test.
 #   packaging/install-deps.sh          build + app + tests (what `make test` needs)
-#   packaging/install-deps.sh --dev    adds developer tools: networkx and python3-rdkit
-#                                      (fixture scripts), clang (fuzzing)
+#   packaging/install-deps.sh --dev    adds developer tools: clang (fuzzing)
 # Idempotent: when everything is present it only asks dpkg and returns.
 set -euo pipefail
 
@@ -24,9 +23,10 @@ packages=(
   # the PyTorch reference of the model engine (its self-check runs in `make test`); OpenBLAS
   # with OpenMP, or torch runs ~30x slower here
   python3-torch libopenblas0-openmp python3-numpy
+  # the shipped models' and graphs' checks recompute answers with RDKit and networkx
+  python3-rdkit python3-networkx
 )
 dev_packages=(
-  python3-networkx python3-rdkit
   clang libclang-rt-14-dev llvm
 )
 
