@@ -200,8 +200,12 @@ std::vector<Graph> readGraphsFromText(std::string_view data, Format format,
         case Format::OgbFolder:
             throw std::invalid_argument("an OGB folder cannot be read from memory");
     }
-    if (readerSelectsRecord(format)) return graphs;
-    return selectRecord(std::move(graphs), options.record, sourceName);
+    const bool fillsIndices = format == Format::Smiles || format == Format::Sdf || format == Format::Mol;
+    if (!readerSelectsRecord(format)) graphs = selectRecord(std::move(graphs), options.record, sourceName);
+    if (options.recordIndices && !fillsIndices)
+        for (size_t i = 0; i < graphs.size(); ++i)
+            options.recordIndices->push_back(options.record ? *options.record : i);
+    return graphs;
 }
 
 std::vector<Graph> readGraphs(const fs::path& path, const ReadOptions& options) {
@@ -213,6 +217,9 @@ std::vector<Graph> readGraphs(const fs::path& path, const ReadOptions& options) 
     std::vector<Graph> graphs;
     if (*format == Format::OgbFolder) {
         graphs = selectRecord(detail::readOgbFolder(path, options), options.record, path.string());
+        if (options.recordIndices)
+            for (size_t i = 0; i < graphs.size(); ++i)
+                options.recordIndices->push_back(options.record ? *options.record : i);
     } else {
         const std::string data = readFileBytes(path);
         graphs = readGraphsFromText(data, *format, path.string(), options);

@@ -71,6 +71,10 @@ struct ReadOptions {
     /// read (an invalid molecule), appends its error here and goes on. Skipped records keep
     /// their index for FILE#N. Errors in the file's structure still throw.
     std::vector<ParseError>* skipped = nullptr;
+    /// When set, receives the record index (for FILE#N) of every graph returned, in order; for
+    /// formats without records, 0, 1, 2, ... It differs from the position only when records
+    /// were skipped.
+    std::vector<size_t>* recordIndices = nullptr;
 };
 
 /// A path that may carry a record selector: "mols.sdf#3" is record 3 (0-based) of mols.sdf.

@@ -359,19 +359,23 @@ std::vector<Graph> readMolRecords(std::string_view data, const std::string& sour
                              "record " + std::to_string(*options.record) + " requested, the file holds " +
                                  std::to_string(records.size()) + " (records count from 0)");
         graphs.push_back(readSdfRecord(records[*options.record], source));
+        if (options.recordIndices) options.recordIndices->push_back(*options.record);
         return graphs;
     }
     graphs.reserve(records.size());
-    for (const SdfRecord& record : records) {
+    for (size_t index = 0; index < records.size(); ++index) {
+        const SdfRecord& record = records[index];
         if (!options.skipped) {
             graphs.push_back(readSdfRecord(record, source));
-            continue;
+        } else {
+            try {
+                graphs.push_back(readSdfRecord(record, source));
+            } catch (const ParseError& e) {
+                options.skipped->push_back(e);
+                continue;
+            }
         }
-        try {
-            graphs.push_back(readSdfRecord(record, source));
-        } catch (const ParseError& e) {
-            options.skipped->push_back(e);
-        }
+        if (options.recordIndices) options.recordIndices->push_back(index);
     }
     return graphs;
 }
@@ -453,6 +457,7 @@ std::vector<Graph> readSmiles(std::string_view data, const std::string& source,
             g.setName(name);
         }
         graphs.push_back(std::move(g));
+        if (options.recordIndices) options.recordIndices->push_back(index);
         if (options.record) break;
     }
     if (options.record && graphs.empty())

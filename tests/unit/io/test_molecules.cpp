@@ -240,6 +240,17 @@ TEST(Molecules, SkippingInvalidRecordsKeepsTheRest) {
     EXPECT_EQ(io::readGraphsFromText(sdf, io::Format::Sdf, "five.sdf", options).size(), 4u);
     ASSERT_EQ(skipped.size(), 1u);
     EXPECT_NE(skipped[0].message().find("Qq"), std::string::npos);
+
+    // Record indices say which record each graph is, skipped ones counted.
+    std::vector<size_t> indices;
+    options.recordIndices = &indices;
+    skipped.clear();
+    io::readGraphsFromText("CCO ethanol\nC1CC( broken\nc1ccccc1 benzene\n", io::Format::Smiles,
+                           "mols.smi", options);
+    EXPECT_EQ(indices, (std::vector<size_t>{0, 2}));
+    indices.clear();
+    io::readGraphsFromText(sdf, io::Format::Sdf, "five.sdf", options);
+    EXPECT_EQ(indices, (std::vector<size_t>{0, 2, 3, 4}));
 }
 
 TEST(Molecules, NonUtf8Input) {
