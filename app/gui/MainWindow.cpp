@@ -23,13 +23,16 @@
 #include <QStackedWidget>
 #include <QGuiApplication>
 #include <QScreen>
+#include <QLineEdit>
 #include <QStatusBar>
+#include <QToolBar>
 #include <QThread>
 #include <thread>
 #include <QTimer>
 #include <QToolButton>
 
 #include "AttentionMatrixView.h"
+#include "GraphBrowser.h"
 #include "GraphCanvas.h"
 #include "GraphSummaryView.h"
 #include "HeadGrid.h"
@@ -38,7 +41,9 @@
 #include "Inspection.h"
 #include "ResourcePaths.h"
 #include "TokenTableView.h"
+#include "graph/AttrNames.h"
 #include "graph/GraphSummary.h"
+#include "io/Molecule.h"
 #include "io/GraphIO.h"
 #include "jobs/JobRunner.h"
 #include "layout/Layout.h"
@@ -102,6 +107,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     auto* sequenceDock = addView(sequence_, tr("Sequence"), "sequenceStrip", Qt::BottomDockWidgetArea);
     tabifyDockWidget(tokenDock, sequenceDock);
     sequenceDock->raise();
+    browser_ = new GraphBrowser(this);
+    browser_->loadShippedGraphs(resourceDir());
+    auto* browserDock = addView(browser_, tr("Graphs"), "graphBrowser", Qt::RightDockWidgetArea);
+    tabifyDockWidget(dock, browserDock);
+    connect(browser_, &GraphBrowser::openRequested, this, [this](const QString& p) { openGraph(p); });
+
     prediction_ = new PredictionPanel(inspection_, this);
     auto* predictionDock = addView(prediction_, tr("Prediction"), "predictionPanel", Qt::RightDockWidgetArea);
     tabifyDockWidget(dock, predictionDock);  // the graph summary is a tab beside the prediction
@@ -165,6 +176,20 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::createActions() {
+    // A SMILES box: type a molecule, press Enter, and it is opened (and run by the model).
+    QToolBar* bar = addToolBar(tr("Molecule"));
+    bar->setObjectName(QStringLiteral("moleculeToolBar"));
+    bar->addWidget(new QLabel(tr(" SMILES "), bar));
+    smilesBox_ = new QLineEdit(bar);
+    smilesBox_->setObjectName(QStringLiteral("smilesBox"));
+    smilesBox_->setPlaceholderText(tr("type a molecule, e.g. CC(=O)Oc1ccccc1C(=O)O, and press Enter"));
+    smilesBox_->setClearButtonEnabled(true);
+    smilesBox_->setMinimumWidth(420);
+    bar->addWidget(smilesBox_);
+    connect(smilesBox_, &QLineEdit::returnPressed, this, [this] {
+        if (!smilesBox_->text().trimmed().isEmpty()) openSmiles(smilesBox_->text());
+    });
+
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open Graph…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Graph"), QString(),
@@ -197,25 +222,9 @@ void MainWindow::createActions() {
 bool MainWindow::openGraph(const QString& path, bool quiet) {
     try {
         auto g = std::make_shared<Graph>(io::readGraph(path.toStdString()));
-        summary_->showSummary(summarize(*g));
-        graph_ = std::move(g);
-        graphPath_ = path;
-        tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
-        startLayout();
-        graphPath_ = path;
-        lastError_.clear();
-        statusGraph_->setText(tr("%1 — %2 nodes, %3 edges")
-                                  .arg(QFileInfo(path).fileName())
-                                  .arg(graph_->nodeCount())
-                                  .arg(graph_->edgeCount()));
-        setWindowTitle(tr("%1 — GTScope").arg(QFileInfo(path).fileName()));
-        placeholder_->setText(tr("%1 is open: its structure is in the Graph panel and its "
-                                 "GraphGPT tokens in the Tokens panel (hover a token to see what "
-                                 "it stands for).\nOpen a model (File ▸ Open Model, or the Demos "
-                                 "menu) to run it on this graph.")
-                                  .arg(QFileInfo(path).fileName()));
-        central_->setCurrentWidget(canvas_);
+        showGraph(std::move(g), QFileInfo(path).fileName(), path);
         addRecent(path);
+        listRecords(path);
         return true;
     } catch (const std::exception& e) {
         lastError_ = QString::fromStdString(e.what());
@@ -223,6 +232,73 @@ bool MainWindow::openGraph(const QString& path, bool quiet) {
         if (!quiet) QMessageBox::warning(this, tr("Could not open graph"), lastError_);
         return false;
     }
+}
+
+bool MainWindow::openSmiles(const QString& smiles) {
+    try {
+        auto g = std::make_shared<Graph>(io::moleculeFromSmiles(smiles.trimmed().toStdString()));
+        if (g->name().empty()) g->setName(smiles.trimmed().toStdString());
+        showGraph(std::move(g), smiles.trimmed(), QString());
+        return true;
+    } catch (const std::exception& e) {
+        lastError_ = QString::fromStdString(e.what());
+        statusBar()->showMessage(tr("Not a molecule: %1").arg(lastError_), 10000);
+        return false;
+    }
+}
+
+void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const QString& path) {
+    summary_->showSummary(summarize(*g));
+    graph_ = std::move(g);
+    graphPath_ = path;
+    tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
+    startLayout();
+    lastError_.clear();
+    statusGraph_->setText(tr("%1 — %2 nodes, %3 edges").arg(label).arg(graph_->nodeCount()).arg(graph_->edgeCount()));
+    setWindowTitle(tr("%1 — GTScope").arg(label));
+    central_->setCurrentWidget(canvas_);
+}
+
+void MainWindow::listRecords(const QString& path) {
+    const io::GraphPath gp = io::parseGraphPath(path.toStdString());
+    const QString file = QString::fromStdString(gp.file.string());
+    if (file == recordsFile_) return;  // another record of the listed file
+    recordsFile_ = file;
+    browser_->setFileRecords(file, {});
+    const auto format = io::formatFromPath(gp.file);
+    const bool multi = format && (*format == io::Format::Smiles || *format == io::Format::Sdf ||
+                                  *format == io::Format::GraphMl || *format == io::Format::OgbFolder);
+    if (!multi) return;
+    const std::string source = gp.file.string();
+    jobs_->submit<std::vector<GraphBrowser::Entry>>(
+        "records",
+        [source, file](jobs::JobContext& context) {
+            io::ReadOptions options;
+            std::vector<io::ParseError> skipped;
+            std::vector<size_t> indices;
+            options.skipped = &skipped;
+            options.recordIndices = &indices;
+            const auto graphs = io::readGraphs(source, options);
+            context.throwIfCancelled();
+            std::vector<GraphBrowser::Entry> entries;
+            if (graphs.size() < 2) return entries;
+            entries.reserve(graphs.size());
+            for (size_t i = 0; i < graphs.size(); ++i) {
+                GraphBrowser::Entry e;
+                e.path = file + QStringLiteral("#") + QString::number(indices[i]);
+                e.name = QString::fromStdString(graphs[i].name());
+                const AttrColumn* smiles = graphs[i].graphAttrs().find(attr::kSmiles);
+                e.detail = smiles && smiles->kind == AttrKind::String && smiles->has(0)
+                               ? QString::fromStdString(smiles->stringAt(0))
+                               : QObject::tr("%1 nodes, %2 edges").arg(graphs[i].nodeCount()).arg(graphs[i].edgeCount());
+                entries.push_back(std::move(e));
+            }
+            return entries;
+        },
+        [this, file](std::vector<GraphBrowser::Entry> entries) {
+            if (file == recordsFile_) browser_->setFileRecords(file, entries);
+        },
+        [](const std::string&) {});  // the open record is shown; a listing failure is not an error
 }
 
 void MainWindow::addRecent(const QString& path) {

@@ -8,6 +8,7 @@
 #include "model/ModelFolder.h"
 
 class QLabel;
+class QLineEdit;
 class QMenu;
 class QStackedWidget;
 class QProgressBar;
@@ -20,6 +21,7 @@ namespace jobs {
 class JobRunner;
 }
 class AttentionMatrixView;
+class GraphBrowser;
 class GraphCanvas;
 class GraphSummaryView;
 class HeadGrid;
@@ -43,6 +45,9 @@ public:
     /// Loads a model folder (or weights file) in the background; the graph is re-run with it
     /// when it arrives. Errors go to the status bar and a message box (unless `quiet`).
     void openModel(const QString& path, bool quiet = false);
+    /// Opens a molecule typed as SMILES (the toolbar box). False, with lastError(), when RDKit
+    /// cannot read it.
+    bool openSmiles(const QString& smiles);
     const model::GraphGptModel* model() const { return model_.get(); }
     Inspection* inspection() const { return inspection_; }
     jobs::JobRunner* jobRunner() const { return jobs_.get(); }
@@ -51,6 +56,7 @@ public:
     GraphSummaryView* summaryView() const { return summary_; }
     TokenTableView* tokenView() const { return tokens_; }
     GraphCanvas* canvas() const { return canvas_; }
+    GraphBrowser* browser() const { return browser_; }
     SequenceStrip* sequenceView() const { return sequence_; }
     AttentionMatrixView* matrixView() const { return matrix_; }
     HeadGrid* headGrid() const { return heads_; }
@@ -73,6 +79,10 @@ private:
     void createDemoMenu(QMenu* menu);
     /// Tokenizes (TokenTableView) and runs the model on the current graph as the "run" job.
     void rerun();
+    /// Shows a graph read or typed: summary, tokens (then the run), layout, title.
+    void showGraph(std::shared_ptr<Graph> g, const QString& label, const QString& path);
+    /// Lists the records of a multi-record file in the graph browser (a background job).
+    void listRecords(const QString& path);
     /// Computes the graph's layout as the "layout" job (Auto: RDKit depiction for molecules,
     /// else ForceAtlas2).
     void startLayout();
@@ -97,6 +107,9 @@ private:
     TokenTableView* tokens_ = nullptr;
     SequenceStrip* sequence_ = nullptr;
     GraphCanvas* canvas_ = nullptr;
+    GraphBrowser* browser_ = nullptr;
+    QString recordsFile_;
+    QLineEdit* smilesBox_ = nullptr;
     QStackedWidget* central_ = nullptr;
     AttentionMatrixView* matrix_ = nullptr;
     HeadGrid* heads_ = nullptr;

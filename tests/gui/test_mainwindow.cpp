@@ -4,6 +4,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "GraphBrowser.h"
 #include "GraphSummaryView.h"
 #include "Inspection.h"
 #include "jobs/JobRunner.h"
@@ -12,7 +13,9 @@
 #include "StallProbe.h"
 #include "TokenTableView.h"
 
+#include <QLineEdit>
 #include <QSignalSpy>
+#include <QTreeWidget>
 #include <QSpinBox>
 #include <QTableWidget>
 
@@ -167,6 +170,35 @@ private slots:
         }
         qInfo("longest event-loop stall during a demo run: %.1f ms", best);
         QVERIFY2(best < 50.0, qPrintable(QStringLiteral("stall %1 ms").arg(best)));
+    }
+
+    void typedSmilesOpensAMolecule() {
+        MainWindow w;
+        auto* box = w.findChild<QLineEdit*>(QStringLiteral("smilesBox"));
+        QVERIFY(box);
+        box->setText(QStringLiteral("c1ccccc1O"));  // phenol
+        QTest::keyClick(box, Qt::Key_Return);
+        QVERIFY(w.graph() != nullptr);
+        QCOMPARE(w.graph()->nodeCount(), size_t(7));
+        QCOMPARE(w.graph()->edgeCount(), size_t(7));
+        QVERIFY(!w.openSmiles(QStringLiteral("C1CC(")));
+        QVERIFY(!w.lastError().isEmpty());
+        QCOMPARE(w.graph()->nodeCount(), size_t(7));  // the molecule stays
+    }
+
+    void theBrowserListsRecordsAndShippedGraphs() {
+        MainWindow w;
+        QVERIFY(w.browser()->shippedCount() > 10);  // resources/graphs/index.json
+        QVERIFY(w.openGraph(QStringLiteral(GTS_FIXTURES_DIR "/molecules/five.sdf"), true));
+        QTRY_COMPARE_WITH_TIMEOUT(w.browser()->recordCount(), 5, 10000);
+        // Activating record 3 opens it (pyridine, 6 atoms).
+        QTreeWidgetItem* records = w.browser()->tree()->topLevelItem(1);
+        QVERIFY(records);
+        QCOMPARE(records->childCount(), 5);
+        emit w.browser()->tree()->itemActivated(records->child(3), 0);
+        QCOMPARE(QString::fromStdString(w.graph()->name()), QStringLiteral("pyridine"));
+        QCOMPARE(w.graph()->nodeCount(), size_t(6));
+        QCOMPARE(w.browser()->recordCount(), 5);  // same file: the list stays
     }
 
     void screenshotOfTheWindow() {
