@@ -24,7 +24,10 @@
 #include <QGuiApplication>
 #include <QScreen>
 #include <QLineEdit>
+#include <QActionGroup>
+#include <QPalette>
 #include <QStatusBar>
+#include <QStyle>
 #include <QToolBar>
 #include <QThread>
 #include <thread>
@@ -159,6 +162,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     createActions();
 
     QSettings settings;
+    const QString savedTheme = settings.value(QStringLiteral("view/theme"), QStringLiteral("system")).toString();
+    if (savedTheme != QLatin1String("system")) applyTheme(savedTheme);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     if (!settings.contains(QStringLiteral("window/geometry"))) {
@@ -208,6 +213,21 @@ void MainWindow::createActions() {
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+    view->addSeparator();
+    QMenu* theme = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    const QString current = QSettings().value(QStringLiteral("view/theme"), QStringLiteral("system")).toString();
+    for (const auto& [id, label] : {std::pair{QStringLiteral("system"), tr("&System")},
+                                    std::pair{QStringLiteral("light"), tr("&Light")},
+                                    std::pair{QStringLiteral("dark"), tr("&Dark")}}) {
+        QAction* a = theme->addAction(label, this, [this, id = id] { applyTheme(id); });
+        a->setCheckable(true);
+        a->setChecked(id == current);
+        themes->addAction(a);
+    }
 
     createDemoMenu(menuBar()->addMenu(tr("&Demos")));
 
@@ -455,6 +475,43 @@ void MainWindow::startLayout() {
             jobEnded();
             statusBar()->showMessage(tr("Layout failed: %1").arg(QString::fromStdString(error)), 10000);
         });
+}
+
+void MainWindow::applyTheme(const QString& theme) {
+    QSettings().setValue(QStringLiteral("view/theme"), theme);
+    static const QPalette systemPalette = QApplication::palette();
+    static const QString systemStyle = QApplication::style()->name();
+    if (theme == QLatin1String("system")) {
+        QApplication::setStyle(systemStyle);
+        QApplication::setPalette(systemPalette);
+        return;
+    }
+    // Fusion honours a palette fully on every platform.
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette p;
+    if (theme == QLatin1String("dark")) {
+        const QColor window(45, 45, 48), base(30, 30, 32), text(225, 225, 225), mid(70, 70, 74);
+        p.setColor(QPalette::Window, window);
+        p.setColor(QPalette::WindowText, text);
+        p.setColor(QPalette::Base, base);
+        p.setColor(QPalette::AlternateBase, window);
+        p.setColor(QPalette::ToolTipBase, base);
+        p.setColor(QPalette::ToolTipText, text);
+        p.setColor(QPalette::Text, text);
+        p.setColor(QPalette::Button, window);
+        p.setColor(QPalette::ButtonText, text);
+        p.setColor(QPalette::Mid, mid);
+        p.setColor(QPalette::Highlight, QColor(38, 110, 200));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::Link, QColor(110, 170, 255));
+        p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 120, 120));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+    } else {
+        p = QApplication::style()->standardPalette();
+    }
+    QApplication::setPalette(p);
 }
 
 void MainWindow::jobStarted(const QString& what) {

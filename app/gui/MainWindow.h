@@ -53,6 +53,8 @@ public:
     jobs::JobRunner* jobRunner() const { return jobs_.get(); }
     /// Opens the shipped demo: molecule-tpsa on aspirin when present, else caffeine alone.
     void openDemo();
+    /// "system", "light" or "dark" (remembered).
+    void applyTheme(const QString& theme);
     GraphSummaryView* summaryView() const { return summary_; }
     TokenTableView* tokenView() const { return tokens_; }
     GraphCanvas* canvas() const { return canvas_; }

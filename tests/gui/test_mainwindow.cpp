@@ -201,6 +201,17 @@ private slots:
         QCOMPARE(w.browser()->recordCount(), 5);  // same file: the list stays
     }
 
+    void themesSwitchAndAreRemembered() {
+        MainWindow w;
+        w.applyTheme(QStringLiteral("dark"));
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+        QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(), QStringLiteral("dark"));
+        w.applyTheme(QStringLiteral("light"));
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
+        w.applyTheme(QStringLiteral("system"));
+        QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(), QStringLiteral("system"));
+    }
+
     void screenshotOfTheWindow() {
         MainWindow w;
         w.resize(1200, 760);
