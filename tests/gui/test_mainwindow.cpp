@@ -1,10 +1,15 @@
 // QtTest: the main window opens graphs, reports bad ones, and keeps the graph it had.
 
 #include <QSettings>
+#include <algorithm>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "GraphBrowser.h"
+#include "AttentionMatrixView.h"
+#include "HeadGrid.h"
+#include "SequenceStrip.h"
+#include "GraphCanvas.h"
 #include "GraphSummaryView.h"
 #include "Inspection.h"
 #include "jobs/JobRunner.h"
@@ -210,6 +215,57 @@ private slots:
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
         w.applyTheme(QStringLiteral("system"));
         QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(), QStringLiteral("system"));
+    }
+
+    void theDemoLinksEveryView() {
+        const QString res = gts::resourceDir();
+        if (!QFileInfo::exists(res + QStringLiteral("/models/molecule-tpsa/config.json")))
+            QSKIP("the molecule-tpsa demo is not shipped in this tree");
+        MainWindow w;
+        w.resize(1500, 950);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy ran(&w, &MainWindow::runFinished);
+        w.openDemo();
+        QVERIFY(ran.wait(20000));
+        QTRY_VERIFY_WITH_TIMEOUT(w.jobRunner()->active() == 0 && w.inspection()->data().layout, 20000);
+        gts::Inspection* in = w.inspection();
+        const auto& data = in->data();
+        QVERIFY(data.result && data.tokens && data.graph);
+
+        // Hover a node on the canvas: the inspection and the sequence strip (every visit of
+        // that node) follow.
+        QTest::qWait(100);
+        gts::GraphCanvas* canvas = w.canvas();
+        const gts::NodeId node = 3;
+        const QPoint at = canvas->nodeScreenPos(node).toPoint();
+        QTest::mouseMove(canvas, at);
+        QTRY_COMPARE(in->hover().node, node);
+        std::vector<int> visits = in->positionsOfNode(node);
+        QVERIFY(!visits.empty());
+        std::vector<int> strip = w.sequenceView()->highlightedPositions();
+        std::sort(strip.begin(), strip.end());
+        QCOMPARE(strip, visits);
+        QCOMPARE(in->hover().position, visits.front());
+
+        // Pick a head in the head grid: every view now shows layer 2, head 1.
+        const QRect cell = w.headGrid()->cellRect(2, 1);
+        QTest::mouseClick(w.headGrid()->canvas(), Qt::LeftButton, {}, cell.center());
+        QCOMPARE(in->layer(), 2);
+        QCOMPARE(in->head(), 1);
+        QCOMPARE(in->aggregation(), gts::analysis::HeadAggregation::Single);
+        const auto single = gts::analysis::attentionMatrix(*data.result, 2, 1, gts::analysis::HeadAggregation::Single);
+        QCOMPARE(in->attention(), single);
+
+        // Select a token in the strip: it becomes the query whose attention the canvas draws.
+        const QRect tokenCell = w.sequenceView()->cellRect(visits.front(), 0);
+        QTest::mouseClick(w.sequenceView()->strip()->viewport(), Qt::LeftButton, {}, tokenCell.center());
+        QCOMPARE(in->query(), visits.front());
+        QCOMPARE(in->selected().node, node);
+        const auto& g = in->graphAttention();
+        float total = 0;
+        for (float v : g.node) total += v;
+        QVERIFY2(total > 0.5f, "the query's attention reaches the graph's nodes");
     }
 
     void screenshotOfTheWindow() {
