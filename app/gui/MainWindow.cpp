@@ -369,7 +369,8 @@ void MainWindow::openModel(const QString& path, bool quiet) {
             model_ = std::move(m);
             modelPath_ = path;
             const auto& c = model_->config;
-            statusModel_->setText(tr("%1 — %2 layers × %3 heads, CPU")
+            const int threads = std::max(1, int(std::thread::hardware_concurrency()) - 1);
+            statusModel_->setText(tr("%1 — %2 layers × %3 heads · CPU, %n thread(s)", nullptr, threads)
                                       .arg(modelName(path))
                                       .arg(c.numLayers)
                                       .arg(c.numHeads));
