@@ -11,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <numbers>
 
 #include "ColorMaps.h"
@@ -31,6 +32,20 @@ constexpr float kMinRadiusPx = 2.5f, kMaxRadiusPx = 20.0f;
 /// Edge widths, logical px: the plain graph, and attention from thinnest to widest.
 constexpr float kPlainEdgePx = 1.6f, kFaintEdgePx = 1.0f;
 constexpr float kMinAttentionEdgePx = 1.5f, kMaxAttentionEdgePx = 9.0f;
+/// Level of detail. Edge widths shrink in proportion while the node radius is below this, px.
+constexpr float kFullEdgeWidthRadiusPx = 6.0f;
+/// From this many skeleton edges (plain, or below the attention threshold) on, one px wide
+/// ones are drawn as GL_LINES: aliased, but half the fragments and a fraction of the setup.
+constexpr size_t kLineSkeletonFromEdges = 2000;
+/// From this many edges on, the edges are drawn once into a texture per view and reused
+/// while panning and zooming, within these zoom factors of the view they were drawn at.
+constexpr size_t kCachedFromEdges = 2000;
+constexpr double kCacheMaxZoom = 1.25;
+/// A view unchanged this long has settled: a reused skeleton is then drawn again, sharp.
+constexpr int kSettleMs = 150;
+/// Edges may cover this many times the viewport's area; beyond it, with attention shown, the
+/// skeleton is left out, then the weakest attended edges (llvmpipe blends ~100 M px/s).
+constexpr double kEdgeFillBudget = 3.0;
 /// Pointer slack for hover and click, logical px.
 constexpr float kPickSlackPx = 3.0f;
 /// A press that moves less than this is a click, not a drag.
@@ -100,6 +115,9 @@ GraphCanvas::GraphCanvas(Inspection* inspection, QWidget* parent)
     setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(200, 150);
     imgui_->applyPalette(palette());
+    settleTimer_.setSingleShot(true);
+    settleTimer_.setInterval(kSettleMs);
+    connect(&settleTimer_, &QTimer::timeout, this, qOverload<>(&QWidget::update));
 
     connect(inspection_, &Inspection::dataChanged, this, &GraphCanvas::onDataChanged);
     connect(inspection_, &Inspection::layoutChanged, this, [this] {
@@ -159,11 +177,13 @@ void GraphCanvas::rebuildGeometry() {
     // per node, so neither long random edges nor a sparse box make discs overlap.
     const NodeLayout& layout = shownLayout();
     spacing_ = 1.0f;
+    bboxArea_ = 0.0f;
     if (n > 0) {
         auto [minX, maxX] = std::minmax_element(layout.x.begin(), layout.x.end());
         auto [minY, maxY] = std::minmax_element(layout.y.begin(), layout.y.end());
         const float w = *maxX - *minX, h = *maxY - *minY;
-        float perNode = std::sqrt(std::max(w * h, std::max(w, h) * std::max(w, h) * 0.05f) / float(n));
+        bboxArea_ = std::max(w * h, std::max(w, h) * std::max(w, h) * 0.05f);
+        float perNode = std::sqrt(bboxArea_ / float(n));
         if (!(perNode > 0)) perNode = 1.0f;
         spacing_ = perNode;
         if (graph->edgeCount() > 0) {
@@ -237,8 +257,54 @@ float GraphCanvas::nodeRadiusPx() const {
     return std::clamp(kRadiusPerSpacing * spacing_ * float(scale_), kMinRadiusPx, kMaxRadiusPx);
 }
 
+float GraphCanvas::edgeWidthScale() const { return std::min(1.0f, nodeRadiusPx() / kFullEdgeWidthRadiusPx); }
+
 float GraphCanvas::edgeWidthPx(EdgeId edge) const {
-    return edge < edgeWidths_.size() ? edgeWidths_[edge] : kPlainEdgePx;
+    const float w = edge < edgeWidths_.size() ? edgeWidths_[edge] : kPlainEdgePx;
+    return std::max(w * edgeWidthScale(), std::min(w, 1.0f));  // as edge.vert
+}
+
+bool GraphCanvas::edgeDrawn(EdgeId edge) const {
+    if (edge >= edgeInstanceOf_.size()) return true;
+    const EdgeLod lod = edgeLod();
+    const size_t i = edgeInstanceOf_[edge];
+    return i < skeletonCount_ ? lod.skeletonShown : i >= lod.rankedFirst;
+}
+
+double GraphCanvas::edgeFillPx(size_t first, size_t last, bool lines) const {
+    if (first >= last || last >= edgeLengthSum_.size()) return 0.0;
+    const double pixel = 1.0 / devicePixelRatioF();
+    const double length = edgeLengthSum_[last] - edgeLengthSum_[first];
+    const double lengthWidth = edgeLengthWidthSum_[last] - edgeLengthWidthSum_[first];
+    // Off-screen parts are clipped: with nodes spread evenly over their bounding box, the
+    // share of the edges on screen is about the share of the box on screen.
+    const double boxPx = double(bboxArea_) * scale_ * scale_;
+    const double onScreen = boxPx > 0 ? std::min(1.0, double(width()) * double(height()) / boxPx) : 1.0;
+    const double widthPxTimesLength = lines ? pixel * length
+                                            : std::max(edgeWidthScale() * lengthWidth, length) + pixel * length;
+    return onScreen * scale_ * widthPxTimesLength;
+}
+
+GraphCanvas::EdgeLod GraphCanvas::edgeLod() const {
+    EdgeLod lod;
+    const size_t count = edgeLengthSum_.empty() ? 0 : edgeLengthSum_.size() - 1;
+    lod.rankedFirst = skeletonCount_;
+    const float skeletonWidth = edgesRanked_ ? kFaintEdgePx : kPlainEdgePx;
+    lod.skeletonAsLines = skeletonCount_ >= kLineSkeletonFromEdges &&
+                          std::max(skeletonWidth * edgeWidthScale(), std::min(skeletonWidth, 1.0f)) <= 1.0f;
+    // Without attention every edge is the graph itself: all are drawn.
+    if (!edgesRanked_ || count == 0) return lod;
+    const double budget = kEdgeFillBudget * double(width()) * double(height());
+    // The strongest attended edges that fit; the fill of a suffix shrinks as it starts later.
+    size_t lo = skeletonCount_, hi = count;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (edgeFillPx(mid, count, false) <= budget) hi = mid;
+        else lo = mid + 1;
+    }
+    lod.rankedFirst = lo;
+    lod.skeletonShown = edgeFillPx(0, skeletonCount_, lod.skeletonAsLines) + edgeFillPx(lo, count, false) <= budget;
+    return lod;
 }
 
 QColor GraphCanvas::backgroundColor() const { return palette().color(QPalette::Base); }
@@ -266,6 +332,11 @@ void GraphCanvas::fit() {
     centerY_ = 0.5 * (double(*minY) + double(*maxY));
     fitPending_ = false;
     fitted_ = true;
+    viewChanged();
+}
+
+void GraphCanvas::viewChanged() {
+    settleTimer_.start();
     update();
 }
 
@@ -277,13 +348,14 @@ void GraphCanvas::zoomAt(QPointF anchor, double factor) {
     centerY_ += before.y() - after.y();
     fitPending_ = false;
     fitted_ = false;
-    update();
+    viewChanged();
 }
 
 // Instances --------------------------------------------------------------------------------
 
 void GraphCanvas::rebuildInstances() {
     instancesDirty_ = false;
+    ++instancesGeneration_;
     std::vector<NodeInstance> nodes;
     std::vector<EdgeInstance> edges;
     const auto& data = inspection_->data();
@@ -291,9 +363,15 @@ void GraphCanvas::rebuildInstances() {
     const NodeLayout& l = shownLayout();
     const size_t n = graph ? graph->nodeCount() : 0;
     edgeWidths_.assign(graph ? graph->edgeCount() : 0, kPlainEdgePx);
+    edgeInstanceOf_.clear();
+    edgeLengthSum_.clear();
+    edgeLengthWidthSum_.clear();
+    skeletonCount_ = 0;
+    edgesRanked_ = false;
     if (n == 0 || l.x.size() != n) {
-        upload(nodes_, nullptr, 0, 0);
-        upload(edges_, nullptr, 0, 0);
+        upload(nodes_, nullptr, sizeof(NodeInstance), 0);
+        upload(edges_, nullptr, sizeof(EdgeInstance), 0);
+        upload(skeletonLines_, nullptr, sizeof(EdgeInstance), 0);
         return;
     }
 
@@ -309,6 +387,7 @@ void GraphCanvas::rebuildInstances() {
     // Edges: the faint or plain skeleton first, attention on top from weakest to strongest.
     struct Ordered {
         float t;
+        EdgeId edge;  ///< kNoIndex for dashed companions and jumps
         EdgeInstance instance;
     };
     std::vector<Ordered> ordered;
@@ -331,7 +410,7 @@ void GraphCanvas::rebuildInstances() {
             setRgba(inst.color, plainEdge);
         }
         edgeWidths_[e] = inst.width;
-        ordered.push_back({t, inst});
+        ordered.push_back({t, e, inst});
         if (copiedEdges_.size() > e && copiedEdges_[e]) {
             // The repeated traversal: a dashed companion beside the edge.
             EdgeInstance copy = inst;
@@ -339,17 +418,29 @@ void GraphCanvas::rebuildInstances() {
             copy.dashPeriod = kCopyDashPx;
             copy.offset = 0.5f * inst.width + 2.5f;
             setRgba(copy.color, kCopyColor, 0.95f);
-            ordered.push_back({2.0f, copy});
+            ordered.push_back({2.0f, kNoIndex, copy});
         }
     }
     for (const auto& [a, b] : jumps_) {
         EdgeInstance inst{l.x[a], l.y[a], l.x[b], l.y[b], 1.5f, kJumpDashPx, 0, 0, {}};
         setRgba(inst.color, kJumpColor, 0.9f);
-        ordered.push_back({2.0f, inst});
+        ordered.push_back({2.0f, kNoIndex, inst});
     }
     std::stable_sort(ordered.begin(), ordered.end(), [](const Ordered& x, const Ordered& y) { return x.t < y.t; });
     edges.reserve(ordered.size());
-    for (const auto& o : ordered) edges.push_back(o.instance);
+    edgesRanked_ = hasAttention;
+    edgeInstanceOf_.assign(graph->edgeCount(), 0);
+    edgeLengthSum_.assign(ordered.size() + 1, 0.0);
+    edgeLengthWidthSum_.assign(ordered.size() + 1, 0.0);
+    for (size_t i = 0; i < ordered.size(); ++i) {
+        const EdgeInstance& inst = ordered[i].instance;
+        if (ordered[i].t < 0) skeletonCount_ = i + 1;
+        if (ordered[i].edge != kNoIndex) edgeInstanceOf_[ordered[i].edge] = uint32_t(i);
+        const double length = std::hypot(double(inst.x1) - inst.x0, double(inst.y1) - inst.y0);
+        edgeLengthSum_[i + 1] = edgeLengthSum_[i] + length;
+        edgeLengthWidthSum_[i + 1] = edgeLengthWidthSum_[i] + length * inst.width;
+        edges.push_back(inst);
+    }
 
     nodes.resize(n);
     for (size_t i = 0; i < n; ++i) {
@@ -368,8 +459,11 @@ void GraphCanvas::rebuildInstances() {
         }
     }
 
-    upload(nodes_, nodes.data(), nodes.size() * sizeof(NodeInstance), int(nodes.size()));
-    upload(edges_, edges.data(), edges.size() * sizeof(EdgeInstance), int(edges.size()));
+    upload(nodes_, nodes.data(), sizeof(NodeInstance), nodes.size());
+    upload(edges_, edges.data(), sizeof(EdgeInstance), edges.size());
+    // Only large skeletons are ever drawn as lines (edgeLod).
+    upload(skeletonLines_, edges.data(), sizeof(EdgeInstance),
+           skeletonCount_ >= kLineSkeletonFromEdges ? skeletonCount_ : 0);
 }
 
 Pointed GraphCanvas::resolved(const Pointed& p) const {
@@ -442,19 +536,7 @@ void GraphCanvas::initializeGL() {
     };
     build(nodeProgram_, shaders::kNodeVert, shaders::kNodeFrag, "node");
     build(edgeProgram_, shaders::kEdgeVert, shaders::kEdgeFrag, "edge");
-
-    const float nodeCorners[] = {-1, -1, 1, -1, -1, 1, 1, 1};
-    const float edgeCorners[] = {0, -1, 1, -1, 0, 1, 1, 1};
-    nodeQuad_.create();
-    nodeQuad_.bind();
-    nodeQuad_.allocate(nodeCorners, sizeof(nodeCorners));
-    edgeQuad_.create();
-    edgeQuad_.bind();
-    edgeQuad_.allocate(edgeCorners, sizeof(edgeCorners));
-    setUpBatch(nodes_, true);
-    setUpBatch(edges_, false);
-    setUpBatch(highlightNodes_, true);
-    setUpBatch(highlightEdges_, false);
+    for (Batch* b : {&nodes_, &edges_, &skeletonLines_, &highlightNodes_, &highlightEdges_}) setUpBatch(*b);
     glReady_ = true;
     instancesDirty_ = true;
     imgui_->initializeGL();
@@ -469,58 +551,81 @@ void GraphCanvas::contextAboutToBeDestroyed() {
 void GraphCanvas::releaseGL() {
     if (!glReady_) return;
     imgui_->shutdownGL();
-    for (Batch* b : {&nodes_, &edges_, &highlightNodes_, &highlightEdges_}) {
+    for (Batch* b : {&nodes_, &edges_, &skeletonLines_, &highlightNodes_, &highlightEdges_}) {
         b->vao.destroy();
         b->buffer.destroy();
         b->count = 0;
     }
-    nodeQuad_.destroy();
-    edgeQuad_.destroy();
     nodeProgram_.removeAllShaders();
     edgeProgram_.removeAllShaders();
+    edgeCache_.reset();
+    edgeCacheKey_ = {};
     glReady_ = false;
 }
 
-void GraphCanvas::setUpBatch(Batch& batch, bool nodes) {
+namespace {
+
+/// Corners per shape, in the order GL_TRIANGLES (two triangles) or GL_LINES reads them.
+constexpr float kNodeCorners[6][2] = {{-1, -1}, {1, -1}, {-1, 1}, {-1, 1}, {1, -1}, {1, 1}};
+constexpr float kEdgeCorners[6][2] = {{0, -1}, {1, -1}, {0, 1}, {0, 1}, {1, -1}, {1, 1}};
+constexpr float kLineCorners[2][2] = {{0, 0}, {1, 0}};
+constexpr size_t kCornerBytes = 2 * sizeof(float);
+
+}  // namespace
+
+void GraphCanvas::setUpBatch(Batch& batch) {
+    const bool nodes = batch.shape == Shape::NodeQuad;
     batch.vao.create();
     batch.vao.bind();
-    (nodes ? nodeQuad_ : edgeQuad_).bind();
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
     batch.buffer.create();
-    batch.buffer.setUsagePattern(QOpenGLBuffer::DynamicDraw);
+    batch.buffer.setUsagePattern(QOpenGLBuffer::StaticDraw);
     batch.buffer.bind();
-    auto attrib = [&](GLuint index, int size, GLenum type, bool normalized, size_t stride, size_t offset) {
+    const size_t stride = kCornerBytes + (nodes ? sizeof(NodeInstance) : sizeof(EdgeInstance));
+    auto attrib = [&](GLuint index, int size, GLenum type, bool normalized, size_t offset) {
         glEnableVertexAttribArray(index);
         glVertexAttribPointer(index, size, type, normalized ? GL_TRUE : GL_FALSE, GLsizei(stride),
                               reinterpret_cast<const void*>(offset));
-        glVertexAttribDivisor(index, 1);
     };
+    attrib(0, 2, GL_FLOAT, false, 0);
     if (nodes) {
-        const size_t s = sizeof(NodeInstance);
-        attrib(1, 2, GL_FLOAT, false, s, offsetof(NodeInstance, x));
-        attrib(2, 4, GL_FLOAT, false, s, offsetof(NodeInstance, radius));
-        attrib(3, 4, GL_UNSIGNED_BYTE, true, s, offsetof(NodeInstance, fill));
-        attrib(4, 4, GL_UNSIGNED_BYTE, true, s, offsetof(NodeInstance, outline));
-        attrib(5, 4, GL_UNSIGNED_BYTE, true, s, offsetof(NodeInstance, haloColor));
+        attrib(1, 2, GL_FLOAT, false, kCornerBytes + offsetof(NodeInstance, x));
+        attrib(2, 4, GL_FLOAT, false, kCornerBytes + offsetof(NodeInstance, radius));
+        attrib(3, 4, GL_UNSIGNED_BYTE, true, kCornerBytes + offsetof(NodeInstance, fill));
+        attrib(4, 4, GL_UNSIGNED_BYTE, true, kCornerBytes + offsetof(NodeInstance, outline));
+        attrib(5, 4, GL_UNSIGNED_BYTE, true, kCornerBytes + offsetof(NodeInstance, haloColor));
     } else {
-        const size_t s = sizeof(EdgeInstance);
-        attrib(1, 4, GL_FLOAT, false, s, offsetof(EdgeInstance, x0));
-        attrib(2, 4, GL_FLOAT, false, s, offsetof(EdgeInstance, width));
-        attrib(3, 4, GL_UNSIGNED_BYTE, true, s, offsetof(EdgeInstance, color));
+        attrib(1, 4, GL_FLOAT, false, kCornerBytes + offsetof(EdgeInstance, x0));
+        attrib(2, 4, GL_FLOAT, false, kCornerBytes + offsetof(EdgeInstance, width));
+        attrib(3, 4, GL_UNSIGNED_BYTE, true, kCornerBytes + offsetof(EdgeInstance, color));
     }
     batch.vao.release();
 }
 
-void GraphCanvas::upload(Batch& batch, const void* data, size_t bytes, int count) {
+void GraphCanvas::upload(Batch& batch, const void* instances, size_t instanceBytes, size_t count) {
     batch.count = count;
-    if (!glReady_ || bytes == 0) return;
+    if (!glReady_ || count == 0) return;
+    const float(*corners)[2] = batch.shape == Shape::NodeQuad ? kNodeCorners
+                               : batch.shape == Shape::EdgeQuad ? kEdgeCorners
+                                                                : kLineCorners;
+    const size_t perInstance = batch.shape == Shape::EdgeLine ? 2 : 6;
+    const size_t stride = kCornerBytes + instanceBytes;
+    std::vector<std::byte> vertices(count * perInstance * stride);
+    std::byte* out = vertices.data();
+    const auto* in = static_cast<const std::byte*>(instances);
+    for (size_t i = 0; i < count; ++i, in += instanceBytes)
+        for (size_t c = 0; c < perInstance; ++c, out += stride) {
+            std::memcpy(out, corners[c], kCornerBytes);
+            std::memcpy(out + kCornerBytes, in, instanceBytes);
+        }
     batch.buffer.bind();
-    batch.buffer.allocate(data, int(bytes));
+    batch.buffer.allocate(vertices.data(), int(vertices.size()));
 }
 
-void GraphCanvas::drawBatch(Batch& batch, bool nodes) {
-    if (batch.count == 0) return;
+void GraphCanvas::drawBatch(Batch& batch, float widthScale, size_t first, size_t count) {
+    if (first >= batch.count) return;
+    count = std::min(count, batch.count - first);
+    if (count == 0) return;
+    const bool nodes = batch.shape == Shape::NodeQuad;
     QOpenGLShaderProgram& p = nodes ? nodeProgram_ : edgeProgram_;
     p.bind();
     p.setUniformValue("viewCenter", QVector2D(float(centerX_), float(centerY_)));
@@ -528,10 +633,59 @@ void GraphCanvas::drawBatch(Batch& batch, bool nodes) {
     p.setUniformValue("viewport", QVector2D(float(width()), float(height())));
     p.setUniformValue("pixel", float(1.0 / devicePixelRatioF()));
     if (nodes) p.setUniformValue("nodeRadius", nodeRadiusPx());
+    else p.setUniformValue("widthScale", widthScale);
     batch.vao.bind();
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, batch.count);
+    if (batch.shape == Shape::EdgeLine) glDrawArrays(GL_LINES, GLint(2 * first), GLsizei(2 * count));
+    else glDrawArrays(GL_TRIANGLES, GLint(6 * first), GLsizei(6 * count));
     batch.vao.release();
     p.release();
+}
+
+void GraphCanvas::drawEdges(const EdgeLod& lod, float widthScale) {
+    auto draw = [&] {
+        if (lod.skeletonShown) drawBatch(lod.skeletonAsLines ? skeletonLines_ : edges_, widthScale, 0, skeletonCount_);
+        drawBatch(edges_, widthScale, lod.rankedFirst);
+    };
+    if (edges_.count < kCachedFromEdges) {
+        draw();
+        return;
+    }
+    const double dpr = devicePixelRatioF();
+    const QSize fb(int(std::lround(width() * dpr)), int(std::lround(height() * dpr)));
+    const CacheKey& key = edgeCacheKey_;
+    const bool sameData = edgeCache_ && edgeCache_->size() == fb && key.generation == instancesGeneration_;
+    const double zoom = key.scale > 0 ? scale_ / key.scale : 0.0;
+    const bool sameView = key.centerX == centerX_ && key.centerY == centerY_ && key.scale == scale_ &&
+                          key.lod == std::tuple(lod.skeletonShown, lod.skeletonAsLines, lod.rankedFirst);
+    // While moving, the level of detail the image was drawn at stands (it follows the zoom).
+    const bool reusable = sameData && (sameView || (settleTimer_.isActive() && zoom <= kCacheMaxZoom &&
+                                                    zoom >= 1.0 / kCacheMaxZoom));
+    if (!reusable) {
+        if (!edgeCache_ || edgeCache_->size() != fb)
+            edgeCache_ = std::make_unique<QOpenGLFramebufferObject>(fb);
+        edgeCache_->bind();
+        glViewport(0, 0, fb.width(), fb.height());
+        glClear(GL_COLOR_BUFFER_BIT);  // the clear colour of this frame
+        draw();
+        glBindFramebuffer(GL_FRAMEBUFFER, defaultFramebufferObject());
+        glViewport(0, 0, fb.width(), fb.height());
+        edgeCacheKey_ = {instancesGeneration_, {lod.skeletonShown, lod.skeletonAsLines, lod.rankedFirst},
+                             centerX_, centerY_, scale_};
+    }
+    // Where the cached image lands now, widget px: x' = (x - w/2) z + (cx0 - cx) s + w/2, and
+    // y' = (y - h/2) z - (cy0 - cy) s + h/2 (layout y points up).
+    const double z = scale_ / key.scale;
+    const double left = (0 - width() * 0.5) * z + (key.centerX - centerX_) * scale_ + width() * 0.5;
+    const double right = (width() - width() * 0.5) * z + (key.centerX - centerX_) * scale_ + width() * 0.5;
+    const double top = (0 - height() * 0.5) * z - (key.centerY - centerY_) * scale_ + height() * 0.5;
+    const double bottom = (height() - height() * 0.5) * z - (key.centerY - centerY_) * scale_ + height() * 0.5;
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, edgeCache_->handle());
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+    glBlitFramebuffer(0, 0, fb.width(), fb.height(), GLint(std::lround(left * dpr)),
+                      GLint(std::lround(fb.height() - bottom * dpr)), GLint(std::lround(right * dpr)),
+                      GLint(std::lround(fb.height() - top * dpr)), GL_COLOR_BUFFER_BIT,
+                      sameView ? GL_NEAREST : GL_LINEAR);
+    glBindFramebuffer(GL_FRAMEBUFFER, defaultFramebufferObject());
 }
 
 void GraphCanvas::resizeGL(int, int) {
@@ -556,16 +710,18 @@ void GraphCanvas::paintGL() {
     std::vector<NodeInstance> hiNodes;
     std::vector<EdgeInstance> hiEdges;
     buildHighlights(hiNodes, hiEdges);
-    upload(highlightNodes_, hiNodes.data(), hiNodes.size() * sizeof(NodeInstance), int(hiNodes.size()));
-    upload(highlightEdges_, hiEdges.data(), hiEdges.size() * sizeof(EdgeInstance), int(hiEdges.size()));
+    upload(highlightNodes_, hiNodes.data(), sizeof(NodeInstance), hiNodes.size());
+    upload(highlightEdges_, hiEdges.data(), sizeof(EdgeInstance), hiEdges.size());
 
     const GLsizei fbw = GLsizei(std::lround(width() * devicePixelRatioF()));
     const GLsizei fbh = GLsizei(std::lround(height() * devicePixelRatioF()));
     glViewport(0, 0, fbw, fbh);
-    drawBatch(edges_, false);
-    drawBatch(highlightEdges_, false);
-    drawBatch(nodes_, true);
-    drawBatch(highlightNodes_, true);
+    lastLod_ = edgeLod();
+    drawEdges(lastLod_, edgeWidthScale());
+    // Highlights are built from edgeWidthPx, already at this level of detail.
+    drawBatch(highlightEdges_);
+    drawBatch(nodes_);
+    drawBatch(highlightNodes_);
 
     {
         QPainter painter(this);
@@ -745,6 +901,16 @@ void GraphCanvas::drawOverlay() {
         ImGui::SameLine();
         ImGui::TextUnformatted("jump between components");
     }
+    // Level of detail: say what a dense view leaves out.
+    const size_t instances = size_t(edges_.count);
+    if (edgesRanked_ && instances >= lastLod_.rankedFirst && instances >= skeletonCount_) {
+        if (!lastLod_.skeletonShown)
+            ImGui::TextDisabled("too dense: %zu edges below threshold hidden", skeletonCount_);
+        if (lastLod_.rankedFirst > skeletonCount_)
+            ImGui::TextDisabled("strongest %zu of %zu attended edges shown", instances - lastLod_.rankedFirst,
+                                instances - skeletonCount_);
+        if (!lastLod_.skeletonShown || lastLod_.rankedFirst > skeletonCount_) ImGui::TextDisabled("zoom in for more");
+    }
     ImGui::Separator();
     double mean = 0;
     const size_t recent = std::min<size_t>(frameTimesMs_.size(), 30);
@@ -814,9 +980,23 @@ Pointed GraphCanvas::pick(QPointF pos) const {
     if (bestNode != kNoIndex) return pointedAt(bestNode, kNoIndex);
     double bestEdge2 = 1e30;
     EdgeId bestEdge = kNoIndex;
+    const EdgeLod lod = edgeLod();
+    const float widthScale = edgeWidthScale();
+    const QPointF layoutPos = toLayout(pos);
     for (EdgeId e = 0; e < graph->edgeCount(); ++e) {
+        if (e < edgeInstanceOf_.size()) {
+            const size_t i = edgeInstanceOf_[e];
+            if (i < skeletonCount_ ? !lod.skeletonShown : i < lod.rankedFirst) continue;  // not drawn
+        }
         const Edge& ed = graph->edge(e);
-        const double reachE = 0.5 * edgeWidthPx(e) + kPickSlackPx;
+        const float w = e < edgeWidths_.size() ? edgeWidths_[e] : kPlainEdgePx;
+        const double reachE = 0.5 * std::max(w * widthScale, std::min(w, 1.0f)) + kPickSlackPx;
+        // Cheap rejection in layout units before projecting: outside the edge's box + reach.
+        const double reachLayout = reachE / scale_;
+        const float x0 = l.x[ed.src], x1 = l.x[ed.dst], y0 = l.y[ed.src], y1 = l.y[ed.dst];
+        if (layoutPos.x() < std::min(x0, x1) - reachLayout || layoutPos.x() > std::max(x0, x1) + reachLayout ||
+            layoutPos.y() < std::min(y0, y1) - reachLayout || layoutPos.y() > std::max(y0, y1) + reachLayout)
+            continue;
         const double d2 = segmentDistance2(pos, toScreen(l.x[ed.src], l.y[ed.src]), toScreen(l.x[ed.dst], l.y[ed.dst]));
         if (d2 <= reachE * reachE && d2 < bestEdge2) {
             bestEdge2 = d2;
@@ -846,7 +1026,7 @@ void GraphCanvas::mouseMoveEvent(QMouseEvent* e) {
             lastDragPos_ = e->position();
             fitPending_ = false;
             fitted_ = false;
-            update();
+            viewChanged();
         }
         return;
     }

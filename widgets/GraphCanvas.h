@@ -7,14 +7,18 @@
 // the Inspection and hovers from other views are highlighted here.
 
 #include <QOpenGLBuffer>
+#include <QOpenGLFramebufferObject>
 #include <QOpenGLExtraFunctions>
 #include <QOpenGLShaderProgram>
 #include <QOpenGLVertexArrayObject>
 #include <QOpenGLWidget>
 #include <QPointF>
 #include <QRectF>
+#include <QTimer>
 #include <cstdint>
+#include <cstddef>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "Inspection.h"
@@ -35,8 +39,11 @@ public:
     QPointF nodeScreenPos(NodeId node) const;
     /// The node's disc radius on screen, logical pixels.
     float nodeRadiusPx() const;
-    /// An edge's drawn width, logical pixels.
+    /// An edge's drawn width, logical pixels (at the current zoom's level of detail).
     float edgeWidthPx(EdgeId edge) const;
+    /// Whether the edge is drawn at the current view: dense graphs drop the edges below the
+    /// attention threshold, then the weakest attended ones, to keep a frame's fill bounded.
+    bool edgeDrawn(EdgeId edge) const;
     /// The node or edge under a widget position (what a hover there would point at).
     Pointed pick(QPointF pos) const;
     /// The layout shown: Inspection's, or a circle until one exists.
@@ -83,20 +90,46 @@ private:
         float width, dashPeriod, offset, unused;  ///< logical px
         uint8_t color[4];
     };
-    /// Instances in a buffer with the vertex array that reads them.
+    /// What each instance becomes: two triangles (6 vertices) or one line (2 vertices).
+    enum class Shape { NodeQuad, EdgeQuad, EdgeLine };
+    /// Instances, each repeated once per vertex of its shape with the corner in front, in a
+    /// buffer with the vertex array that reads them. Not GL instancing: Mesa's llvmpipe runs
+    /// the draw pipeline once per instance, which for 50,000 four-vertex instances costs more
+    /// than all their fragments.
     struct Batch {
+        explicit Batch(Shape s) : shape(s) {}
+        Shape shape;
         QOpenGLVertexArrayObject vao;
         QOpenGLBuffer buffer{QOpenGLBuffer::VertexBuffer};
-        int count = 0;
+        size_t count = 0;  ///< instances
+    };
+    /// Which edge instances a frame draws (edges_ is ordered: skeleton, then attention from
+    /// weakest to strongest, then dashed companions and jumps).
+    struct EdgeLod {
+        bool skeletonShown = true;
+        bool skeletonAsLines = false;  ///< one-device-pixel GL_LINES instead of AA quads
+        size_t rankedFirst = 0;        ///< first drawn instance after the skeleton
     };
 
     void onDataChanged();
     void rebuildGeometry();
     void rebuildInstances();
     void buildHighlights(std::vector<NodeInstance>& nodes, std::vector<EdgeInstance>& edges) const;
-    void setUpBatch(Batch& batch, bool nodes);
-    void upload(Batch& batch, const void* data, size_t bytes, int count);
-    void drawBatch(Batch& batch, bool nodes);
+    void setUpBatch(Batch& batch);
+    /// Replaces the batch's instances (`count` of `instanceBytes` each, NodeInstance or
+    /// EdgeInstance as the shape says).
+    void upload(Batch& batch, const void* instances, size_t instanceBytes, size_t count);
+    /// Draws instances [first, first + count) of the batch (count clipped to what it holds).
+    void drawBatch(Batch& batch, float widthScale = 1.0f, size_t first = 0, size_t count = SIZE_MAX);
+    /// Edge widths shrink by this while nodes are small (see edge.vert).
+    float edgeWidthScale() const;
+    EdgeLod edgeLod() const;
+    /// Draws the edges as `lod` says (many through edgeCache_), right after the clear.
+    void drawEdges(const EdgeLod& lod, float widthScale);
+    /// A pan or zoom: many edges are reused from the cache, scaled, until the view settles.
+    void viewChanged();
+    /// Estimated logical px² covered by edges_ instances [first, last) at the current view.
+    double edgeFillPx(size_t first, size_t last, bool lines) const;
     void releaseGL();
     void contextAboutToBeDestroyed();
     void drawLabels(class QPainter& painter) const;
@@ -125,13 +158,34 @@ private:
     std::vector<std::pair<NodeId, NodeId>> jumps_;
     std::vector<QString> labels_;        ///< [nodeCount] or empty
     bool keyLabels_ = false;             ///< labels are node keys (may go beside the disc)
-    std::vector<float> edgeWidths_;      ///< [edgeCount] logical px as last built
+    std::vector<float> edgeWidths_;      ///< [edgeCount] logical px as last built, before LOD scaling
     bool instancesDirty_ = true;
+    float bboxArea_ = 0.0f;              ///< layout units², at least a sliver of the longer side
+    // Level of detail over edges_: its order, prefix sums of layout length and length × width
+    // ([instances + 1]), and each graph edge's instance index.
+    size_t skeletonCount_ = 0;
+    bool edgesRanked_ = false;           ///< attention orders the edges beyond the skeleton
+    std::vector<double> edgeLengthSum_, edgeLengthWidthSum_;
+    std::vector<uint32_t> edgeInstanceOf_;
+    EdgeLod lastLod_;                    ///< as drawn by the last frame
+    uint64_t instancesGeneration_ = 0;   ///< counts rebuildInstances
+
+    // Many edges are drawn into this texture and blitted; while the view moves (until
+    // settleTimer_ runs out) it is blitted scaled and shifted instead of drawn again: tens of
+    // thousands of small primitives cost llvmpipe more than all the rest of a frame.
+    std::unique_ptr<QOpenGLFramebufferObject> edgeCache_;
+    struct CacheKey {
+        uint64_t generation = ~uint64_t(0);
+        std::tuple<bool, bool, size_t> lod;  ///< EdgeLod's skeletonShown, skeletonAsLines, rankedFirst
+        double centerX = 0, centerY = 0, scale = 0;
+    } edgeCacheKey_;
+    QTimer settleTimer_;
 
     // GL objects.
     QOpenGLShaderProgram nodeProgram_, edgeProgram_;
-    QOpenGLBuffer nodeQuad_{QOpenGLBuffer::VertexBuffer}, edgeQuad_{QOpenGLBuffer::VertexBuffer};
-    Batch nodes_, edges_, highlightNodes_, highlightEdges_;
+    Batch nodes_{Shape::NodeQuad}, edges_{Shape::EdgeQuad}, highlightNodes_{Shape::NodeQuad},
+        highlightEdges_{Shape::EdgeQuad};
+    Batch skeletonLines_{Shape::EdgeLine};  ///< edges_' skeleton prefix as lines, for large graphs
     bool glReady_ = false;
 
     // Interaction.

@@ -24,7 +24,9 @@ flat out vec4 halo;
 void main() {
     // shape: x radius factor, y outline width px, z halo width factor
     vec4 px = vec4(shape.x * nodeRadius, shape.y, shape.z * nodeRadius, 0.0);
-    float extent = px.x + px.z + 2.0 * pixel;
+    // Coverage of disc and halo is zero half a device pixel beyond them (node.frag): no
+    // margin past that, which for many small nodes would be mostly overdraw.
+    float extent = px.x + px.z + 0.5 * pixel;
     vec2 screen = (center - viewCenter) * vec2(viewScale, -viewScale) + 0.5 * viewport;
     offsetPx = corner * extent;
     vec2 p = screen + offsetPx;
