@@ -26,7 +26,9 @@
 #include <QLineEdit>
 #include <QActionGroup>
 #include <QPalette>
+#include <QContextMenuEvent>
 #include <QStatusBar>
+#include <QUndoStack>
 #include <QStyle>
 #include <QToolBar>
 #include <QThread>
@@ -36,6 +38,7 @@
 
 #include "AttentionMatrixView.h"
 #include "GraphBrowser.h"
+#include "GraphEdits.h"
 #include "GraphCanvas.h"
 #include "GraphSummaryView.h"
 #include "HeadGrid.h"
@@ -79,6 +82,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("GTScope"));
     setAcceptDrops(true);
     inspection_ = new Inspection(this);
+    undo_ = new QUndoStack(this);
     // Jobs post their results to the UI thread through the event loop.
     jobs_ = std::make_unique<jobs::JobRunner>([this](std::function<void()> fn) {
         QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection);
@@ -131,6 +135,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     placeholder_->setWordWrap(true);
     canvas_ = new GraphCanvas(inspection_, this);
     canvas_->setObjectName(QStringLiteral("graphCanvas"));
+    canvas_->installEventFilter(this);  // right-click: the edit menu
     central_ = new QStackedWidget(this);
     central_->addWidget(placeholder_);
     central_->addWidget(canvas_);
@@ -214,6 +219,16 @@ void MainWindow::createActions() {
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = undo_->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("Right-click the graph to edit it"))->setEnabled(false);
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
     view->addSeparator();
@@ -268,6 +283,7 @@ bool MainWindow::openSmiles(const QString& smiles) {
 }
 
 void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const QString& path) {
+    undo_->clear();  // edits belong to the graph they were made on
     summary_->showSummary(summarize(*g));
     graph_ = std::move(g);
     graphPath_ = path;
@@ -277,6 +293,71 @@ void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const
     statusGraph_->setText(tr("%1 — %2 nodes, %3 edges").arg(label).arg(graph_->nodeCount()).arg(graph_->edgeCount()));
     setWindowTitle(tr("%1 — GTScope").arg(label));
     central_->setCurrentWidget(canvas_);
+}
+
+void MainWindow::replaceGraph(std::shared_ptr<Graph> g, std::shared_ptr<const NodeLayout> layout) {
+    summary_->showSummary(summarize(*g));
+    graph_ = std::move(g);
+    editLayout_ = std::move(layout);
+    editLayoutGraph_ = graph_.get();
+    statusGraph_->setText(tr("%1 (edited) — %2 nodes, %3 edges")
+                              .arg(QFileInfo(graphPath_).fileName())
+                              .arg(graph_->nodeCount())
+                              .arg(graph_->edgeCount()));
+    tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
+    if (!editLayout_) startLayout();
+}
+
+void MainWindow::pushEdit(const QString& text, std::shared_ptr<Graph> after,
+                          std::shared_ptr<const NodeLayout> afterLayout) {
+    if (!graph_) return;
+    undo_->push(new GraphEditCommand(this, text, graph_, inspection_->data().layout, std::move(after),
+                                     std::move(afterLayout)));
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == canvas_ && event->type() == QEvent::ContextMenu && graph_) {
+        const auto* e = static_cast<QContextMenuEvent*>(event);
+        const Pointed at = canvas_->pick(e->pos());
+        const auto layout = inspection_->data().layout;
+        const auto keep = [this, layout] { return layout; };
+        QMenu menu(this);
+        if (at.node != kNoIndex) {
+            const NodeId v = at.node;
+            menu.addAction(tr("Remove node %1").arg(QString::fromStdString(graph_->nodeKey(v))), this, [this, v, layout] {
+                std::vector<uint32_t> map;
+                auto after = edits::removeNode(*graph_, v, &map);
+                pushEdit(tr("Remove node"), after, edits::remapLayout(layout, map, after->nodeCount()));
+            });
+            const NodeId sel = inspection_->selected().node;
+            if (sel != kNoIndex && sel != v && sel < graph_->nodeCount())
+                menu.addAction(tr("Connect to the selected node %1").arg(QString::fromStdString(graph_->nodeKey(sel))),
+                               this, [this, v, sel, keep] {
+                                   pushEdit(tr("Add edge"), edits::addEdge(*graph_, sel, v), keep());
+                               });
+            if (const AttrColumn* feat = graph_->nodeAttrs().find(attr::kFeat); feat && feat->kind == AttrKind::Discrete) {
+                QMenu* element = menu.addMenu(tr("Change element"));
+                for (const auto& [z, sym] : {std::pair{6, "C"}, std::pair{7, "N"}, std::pair{8, "O"}, std::pair{9, "F"},
+                                             std::pair{15, "P"}, std::pair{16, "S"}, std::pair{17, "Cl"}, std::pair{35, "Br"}}) {
+                    const int atomic = z;
+                    const QString symbol = QString::fromLatin1(sym);
+                    element->addAction(symbol, this, [this, v, atomic, symbol, keep] {
+                        pushEdit(tr("Change element to %1").arg(symbol), edits::setElement(*graph_, v, atomic, symbol), keep());
+                    });
+                }
+            }
+        } else if (at.edge != kNoIndex) {
+            const EdgeId edge = at.edge;
+            menu.addAction(tr("Remove edge"), this, [this, edge, keep] {
+                pushEdit(tr("Remove edge"), edits::removeEdge(*graph_, edge), keep());
+            });
+        } else {
+            menu.addAction(undo_->createUndoAction(&menu, tr("Undo")));
+        }
+        menu.exec(e->globalPos());
+        return true;
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::listRecords(const QString& path) {
@@ -396,6 +477,7 @@ void MainWindow::rerun() {
     data.modelPath = modelPath_;
     if (seq) data.tokens = std::make_shared<const TokenSequence>(*seq);
     if (graph_ == inspection_->data().graph) data.layout = inspection_->data().layout;
+    else if (editLayoutGraph_ == graph_.get()) data.layout = editLayout_;
     if (!graph_ || !model_ || !seq) {
         jobs_->cancel("run");
         inspection_->setData(std::move(data));
@@ -436,7 +518,8 @@ void MainWindow::rerun() {
         [this, data](std::shared_ptr<const model::RunResult> result) mutable {
             jobEnded();
             data.result = std::move(result);
-            if (data.graph == inspection_->data().graph) data.layout = inspection_->data().layout;
+            if (data.graph == inspection_->data().graph && inspection_->data().layout)
+                data.layout = inspection_->data().layout;
             statusRun_->setText(tr("ran in %1 ms").arg(data.result->milliseconds, 0, 'f', 1));
             inspection_->setData(std::move(data));
             emit runFinished();

@@ -5,12 +5,14 @@
 #include <memory>
 
 #include "graph/Graph.h"
+#include "Inspection.h"
 #include "model/ModelFolder.h"
 
 class QLabel;
 class QLineEdit;
 class QMenu;
 class QStackedWidget;
+class QUndoStack;
 class QProgressBar;
 class QTimer;
 class QToolButton;
@@ -48,6 +50,12 @@ public:
     /// Opens a molecule typed as SMILES (the toolbar box). False, with lastError(), when RDKit
     /// cannot read it.
     bool openSmiles(const QString& smiles);
+    /// Swaps in an edited graph (undo/redo apply these), keeping `layout` when given.
+    void replaceGraph(std::shared_ptr<Graph> g, std::shared_ptr<const NodeLayout> layout);
+    /// Applies an edit as one undoable step.
+    void pushEdit(const QString& text, std::shared_ptr<Graph> after,
+                  std::shared_ptr<const NodeLayout> afterLayout);
+    QUndoStack* undoStack() const { return undo_; }
     const model::GraphGptModel* model() const { return model_.get(); }
     Inspection* inspection() const { return inspection_; }
     jobs::JobRunner* jobRunner() const { return jobs_.get(); }
@@ -66,6 +74,7 @@ public:
     QString lastError() const { return lastError_; }
 
 protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -112,6 +121,9 @@ private:
     GraphBrowser* browser_ = nullptr;
     QString recordsFile_;
     QLineEdit* smilesBox_ = nullptr;
+    QUndoStack* undo_ = nullptr;
+    std::shared_ptr<const NodeLayout> editLayout_;
+    const Graph* editLayoutGraph_ = nullptr;
     QStackedWidget* central_ = nullptr;
     AttentionMatrixView* matrix_ = nullptr;
     HeadGrid* heads_ = nullptr;

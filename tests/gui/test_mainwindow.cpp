@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include "GraphBrowser.h"
+#include "GraphEdits.h"
 #include "AttentionMatrixView.h"
 #include "HeadGrid.h"
 #include "SequenceStrip.h"
@@ -19,6 +20,7 @@
 #include "TokenTableView.h"
 
 #include <QLineEdit>
+#include <QUndoStack>
 #include <QSignalSpy>
 #include <QTreeWidget>
 #include <QSpinBox>
@@ -266,6 +268,66 @@ private slots:
         float total = 0;
         for (float v : g.node) total += v;
         QVERIFY2(total > 0.5f, "the query's attention reaches the graph's nodes");
+    }
+
+    void editsRerunAndUndoRestoresThePrediction() {
+        const QString res = gts::resourceDir();
+        if (!QFileInfo::exists(res + QStringLiteral("/models/molecule-tpsa/config.json")))
+            QSKIP("the molecule-tpsa demo is not shipped in this tree");
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy ran(&w, &MainWindow::runFinished);
+        w.openDemo();  // molecule-tpsa on aspirin
+        QVERIFY(ran.wait(20000));
+        QTRY_VERIFY_WITH_TIMEOUT(w.jobRunner()->active() == 0, 20000);
+        auto prediction = [&] { return w.inspection()->data().result->logits.data()[0]; };
+        const float original = prediction();
+        const size_t nodes = w.graph()->nodeCount();
+        // The first oxygen becomes a nitrogen (OGB atom feature 0 = atomic number - 1).
+        const auto* feat = w.graph()->nodeAttrs().find("feat");
+        QVERIFY(feat);
+        gts::NodeId oxygen = gts::kNoIndex;
+        for (gts::NodeId v = 0; v < nodes && oxygen == gts::kNoIndex; ++v)
+            if (feat->intAt(v, 0) == 7) oxygen = v;
+        QVERIFY(oxygen != gts::kNoIndex);
+        ran.clear();
+        w.pushEdit(QStringLiteral("O to N"), gts::edits::setElement(*w.graph(), oxygen, 7, QStringLiteral("N")),
+                   w.inspection()->data().layout);
+        QTRY_VERIFY_WITH_TIMEOUT(ran.count() >= 1 && w.jobRunner()->active() == 0, 20000);
+        QCOMPARE(w.graph()->nodeAttrs().find("feat")->intAt(oxygen, 0), int64_t(6));
+        const float edited = prediction();
+        QVERIFY2(std::abs(edited - original) > 1e-3f, "changing an atom changes the TPSA prediction");
+        // The node's atom token changed in the tokens the model saw.
+        const auto& tokens = *w.inspection()->data().tokens;
+        bool sawNitrogen = false;
+        for (size_t p = 0; p < tokens.positions.size(); ++p)
+            if (tokens.positionSources[p].node == oxygen)
+                sawNitrogen = sawNitrogen || tokens.positions[p].at(1) == "molecule#node#0#6";
+        QVERIFY(sawNitrogen);
+
+        // Remove a node: one undoable step more.
+        ran.clear();
+        std::vector<uint32_t> map;
+        auto removed = gts::edits::removeNode(*w.graph(), 0, &map);
+        w.pushEdit(QStringLiteral("remove"), removed, gts::edits::remapLayout(w.inspection()->data().layout, map, removed->nodeCount()));
+        QTRY_VERIFY_WITH_TIMEOUT(ran.count() >= 1 && w.jobRunner()->active() == 0, 20000);
+        QCOMPARE(w.graph()->nodeCount(), nodes - 1);
+        QCOMPARE(w.undoStack()->count(), 2);
+
+        // Undo step by step: the graph and the prediction return exactly; redo re-applies.
+        for (int step = 0; step < 2; ++step) {
+            ran.clear();
+            w.undoStack()->undo();
+            QTRY_VERIFY_WITH_TIMEOUT(ran.count() >= 1 && w.jobRunner()->active() == 0, 20000);
+        }
+        QCOMPARE(w.graph()->nodeCount(), nodes);
+        QCOMPARE(w.inspection()->data().graph.get(), w.graph());
+        QCOMPARE(prediction(), original);
+        ran.clear();
+        w.undoStack()->redo();
+        QTRY_VERIFY_WITH_TIMEOUT(ran.count() >= 1 && w.jobRunner()->active() == 0, 20000);
+        QCOMPARE(prediction(), edited);
     }
 
     void screenshotOfTheWindow() {
