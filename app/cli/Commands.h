@@ -30,6 +30,10 @@ extern const std::set<std::string> kTokenizeValued;
 extern const std::set<std::string> kTokenizeFlags;
 /// `base` with the tokenization options given on the command line applied over it.
 TokenizeOptions tokenizeOptions(const CliArgs& a, TokenizeOptions base);
+/// Tokenizes `g` with `options`, the walk chosen by --seed, --start and --path; a bad start,
+/// path or option is a UsageError naming `source`.
+TokenSequence tokenizeWithArgs(const CliArgs& a, const Graph& g, const TokenizeOptions& options,
+                               const std::string& source);
 /// --format FMT as read options.
 io::ReadOptions graphReadOptions(const CliArgs& a);
 /// The node named `key`; a UsageError naming `what` when there is none.

@@ -280,20 +280,7 @@ int runModel(const std::vector<std::string>& args) {
     } else {
         source = a.positional()[1];
         const Graph g = io::readGraph(source, graphReadOptions(a));
-        const TokenizeOptions options = tokenizeOptions(a, m->tokenization);
-        std::optional<NodeId> start;
-        if (auto s = a.value("start")) start = nodeByKey(g, *s, "--start");
-        std::optional<std::vector<NodeId>> path;
-        if (auto p = a.value("path")) {
-            path.emplace();
-            for (const std::string& key : splitList(*p)) path->push_back(nodeByKey(g, key, "--path node"));
-        }
-        TokenSequence seq;
-        try {
-            seq = tokenize(g, options, parseCount(a, "seed", 0), start, path);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(std::string(e.what()) + " (" + source + ")");
-        }
+        const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
         input.ids = idsFor(*m, seq, source);
         tokens = seq.positions;
     }

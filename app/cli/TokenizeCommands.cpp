@@ -225,6 +225,22 @@ int tokenizeAll(const CliArgs& a, const TokenizeOptions& options) {
 
 }  // namespace
 
+TokenSequence tokenizeWithArgs(const CliArgs& a, const Graph& g, const TokenizeOptions& options,
+                               const std::string& source) {
+    std::optional<NodeId> start;
+    if (auto s = a.value("start")) start = nodeByKey(g, *s, "--start");
+    std::optional<std::vector<NodeId>> path;
+    if (auto p = a.value("path")) {
+        path.emplace();
+        for (const std::string& key : splitList(*p)) path->push_back(nodeByKey(g, key, "--path node"));
+    }
+    try {
+        return tokenize(g, options, parseCount(a, "seed", 0), start, path);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(e.what()) + " (" + source + ")");
+    }
+}
+
 int runTokenize(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
     valued.insert({"vocab", "seed", "start", "path", "seeds", "o", "output"});
@@ -240,19 +256,7 @@ int runTokenize(const std::vector<std::string>& args) {
     if (a.flag("all")) return tokenizeAll(a, options);
     const Graph g = io::readGraph(a.positional()[0], graphReadOptions(a));
     const uint64_t seed = parseCount(a, "seed", 0);
-    std::optional<NodeId> start;
-    if (auto s = a.value("start")) start = nodeByKey(g, *s, "--start");
-    std::optional<std::vector<NodeId>> path;
-    if (auto p = a.value("path")) {
-        path.emplace();
-        for (const std::string& key : splitList(*p)) path->push_back(nodeByKey(g, key, "--path node"));
-    }
-    TokenSequence seq;
-    try {
-        seq = tokenize(g, options, seed, start, path);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
-    }
+    const TokenSequence seq = tokenizeWithArgs(a, g, options, a.positional()[0]);
     std::optional<std::vector<std::vector<int32_t>>> ids;
     if (auto v = a.value("vocab")) {
         const Vocab vocab = Vocab::read(*v);
