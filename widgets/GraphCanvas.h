@@ -46,6 +46,8 @@ public:
     bool edgeDrawn(EdgeId edge) const;
     /// The node or edge under a widget position (what a hover there would point at).
     Pointed pick(QPointF pos) const;
+    /// The layout point under a widget position (where an edit places a new node).
+    QPointF layoutPos(QPointF pos) const { return toLayout(pos); }
     /// The layout shown: Inspection's, or a circle until one exists.
     const NodeLayout& shownLayout() const;
     /// Frames the whole graph.
