@@ -83,6 +83,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setAcceptDrops(true);
     inspection_ = new Inspection(this);
     undo_ = new QUndoStack(this);
+    editor_ = new GraphEditor(this, undo_, this);
     // Jobs post their results to the UI thread through the event loop.
     jobs_ = std::make_unique<jobs::JobRunner>([this](std::function<void()> fn) {
         QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection);
@@ -310,51 +311,14 @@ void MainWindow::replaceGraph(std::shared_ptr<Graph> g, std::shared_ptr<const No
 
 void MainWindow::pushEdit(const QString& text, std::shared_ptr<Graph> after,
                           std::shared_ptr<const NodeLayout> afterLayout) {
-    if (!graph_) return;
-    undo_->push(new GraphEditCommand(this, text, graph_, inspection_->data().layout, std::move(after),
-                                     std::move(afterLayout)));
+    editor_->push(text, std::move(after), std::move(afterLayout));
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == canvas_ && event->type() == QEvent::ContextMenu && graph_) {
+    if (watched == canvas_ && event->type() == QEvent::ContextMenu) {
         const auto* e = static_cast<QContextMenuEvent*>(event);
-        const Pointed at = canvas_->pick(e->pos());
-        const auto layout = inspection_->data().layout;
-        const auto keep = [this, layout] { return layout; };
-        QMenu menu(this);
-        if (at.node != kNoIndex) {
-            const NodeId v = at.node;
-            menu.addAction(tr("Remove node %1").arg(QString::fromStdString(graph_->nodeKey(v))), this, [this, v, layout] {
-                std::vector<uint32_t> map;
-                auto after = edits::removeNode(*graph_, v, &map);
-                pushEdit(tr("Remove node"), after, edits::remapLayout(layout, map, after->nodeCount()));
-            });
-            const NodeId sel = inspection_->selected().node;
-            if (sel != kNoIndex && sel != v && sel < graph_->nodeCount())
-                menu.addAction(tr("Connect to the selected node %1").arg(QString::fromStdString(graph_->nodeKey(sel))),
-                               this, [this, v, sel, keep] {
-                                   pushEdit(tr("Add edge"), edits::addEdge(*graph_, sel, v), keep());
-                               });
-            if (const AttrColumn* feat = graph_->nodeAttrs().find(attr::kFeat); feat && feat->kind == AttrKind::Discrete) {
-                QMenu* element = menu.addMenu(tr("Change element"));
-                for (const auto& [z, sym] : {std::pair{6, "C"}, std::pair{7, "N"}, std::pair{8, "O"}, std::pair{9, "F"},
-                                             std::pair{15, "P"}, std::pair{16, "S"}, std::pair{17, "Cl"}, std::pair{35, "Br"}}) {
-                    const int atomic = z;
-                    const QString symbol = QString::fromLatin1(sym);
-                    element->addAction(symbol, this, [this, v, atomic, symbol, keep] {
-                        pushEdit(tr("Change element to %1").arg(symbol), edits::setElement(*graph_, v, atomic, symbol), keep());
-                    });
-                }
-            }
-        } else if (at.edge != kNoIndex) {
-            const EdgeId edge = at.edge;
-            menu.addAction(tr("Remove edge"), this, [this, edge, keep] {
-                pushEdit(tr("Remove edge"), edits::removeEdge(*graph_, edge), keep());
-            });
-        } else {
-            menu.addAction(undo_->createUndoAction(&menu, tr("Undo")));
-        }
-        menu.exec(e->globalPos());
+        std::unique_ptr<QMenu> menu(editor_->createContextMenu(canvas_->pick(e->pos()), canvas_->layoutPos(e->pos()), this));
+        menu->exec(e->globalPos());
         return true;
     }
     return QMainWindow::eventFilter(watched, event);

@@ -25,6 +25,7 @@ class JobRunner;
 class AttentionMatrixView;
 class GraphBrowser;
 class GraphCanvas;
+class GraphEditor;
 class GraphSummaryView;
 class HeadGrid;
 class Inspection;
@@ -56,6 +57,8 @@ public:
     void pushEdit(const QString& text, std::shared_ptr<Graph> after,
                   std::shared_ptr<const NodeLayout> afterLayout);
     QUndoStack* undoStack() const { return undo_; }
+    /// The what-if edits (the canvas's right-click menu); each is one step on undoStack().
+    GraphEditor* graphEditor() const { return editor_; }
     const model::GraphGptModel* model() const { return model_.get(); }
     Inspection* inspection() const { return inspection_; }
     jobs::JobRunner* jobRunner() const { return jobs_.get(); }
@@ -122,6 +125,7 @@ private:
     QString recordsFile_;
     QLineEdit* smilesBox_ = nullptr;
     QUndoStack* undo_ = nullptr;
+    GraphEditor* editor_ = nullptr;
     std::shared_ptr<const NodeLayout> editLayout_;
     const Graph* editLayoutGraph_ = nullptr;
     QStackedWidget* central_ = nullptr;
