@@ -2,7 +2,10 @@
 // of the molecule they should give), then in the window: an edit re-tokenizes and re-runs the
 // demo model and changes its prediction; undo brings the graph and prediction back exactly.
 
+#include <QApplication>
+#include <QContextMenuEvent>
 #include <QGuiApplication>
+#include <QTimer>
 #include <QMenu>
 #include <QScreen>
 #include <QSettings>
@@ -351,6 +354,18 @@ private slots:
                                                                            w->height() + 40);
         QVERIFY(shot.save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/edit-context-menu.png")));
         menu->close();
+
+        // A real right-click on the canvas opens the editor's menu for the atom under it.
+        QString opened;
+        QTimer::singleShot(300, [&opened] {
+            if (QWidget* popup = QApplication::activePopupWidget()) {
+                opened = popup->objectName() + QLatin1Char('|') + popup->actions().value(0)->text();
+                popup->close();
+            }
+        });
+        QContextMenuEvent click(QContextMenuEvent::Mouse, at.toPoint(), canvas->mapToGlobal(at.toPoint()));
+        QApplication::sendEvent(canvas, &click);
+        QCOMPARE(opened, QStringLiteral("graphEditMenu|Atom O 3"));
     }
 
     void addNodeOnAPlainGraphGoesWhereClicked() {
