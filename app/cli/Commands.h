@@ -3,6 +3,7 @@
 // process exit code; bad input is thrown (io::ParseError, cli::UsageError) and mapped to 2.
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,20 @@ int runVocab(const std::vector<std::string>& args);
 int runModel(const std::vector<std::string>& args);  // gtscope-cli run
 int runBench(const std::vector<std::string>& args);
 int runLayout(const std::vector<std::string>& args);
+
+/// Commands in their own files register themselves (one static object per file), so adding a
+/// command touches no shared file:
+///   static const gts::cli::CommandRegistration reg{"metrics", "MODEL GRAPH...: ...", runMetrics};
+using CommandFunction = int (*)(const std::vector<std::string>& args);
+struct RegisteredCommand {
+    const char* summary;
+    CommandFunction run;
+};
+/// Every registered command by name (filled during static initialization).
+std::map<std::string, RegisteredCommand>& registeredCommands();
+struct CommandRegistration {
+    CommandRegistration(const char* name, const char* summary, CommandFunction run);
+};
 
 // Shared by the commands that tokenize (TokenizeCommands.cpp).
 /// Options taking a value / flags that set tokenization (--layout, --node-scope, --add-eos, ...).

@@ -21,16 +21,21 @@ struct Subcommand {
 };
 
 const std::map<std::string, Subcommand>& subcommands() {
-    static const std::map<std::string, Subcommand> table = {
-        {"info", {"GRAPH|MODEL [--json]: graph counts and schema; model architecture, parameters, head, vocab", gts::cli::runInfo}},
-        {"convert", {"IN OUT [--from F] [--to F]: graph formats; CHECKPOINT OUT.safetensors|DIR [--dtype f32|f16|bf16]", gts::cli::runConvert}},
-        {"tokenize", {"GRAPH [--vocab F] [--seed N] [--layout L] [--json]: GraphGPT tokens", gts::cli::runTokenize}},
-        {"detokenize", {"TOKENS.json -o GRAPH: tokens back to a graph", gts::cli::runDetokenize}},
-        {"vocab", {"build GRAPHS... -o VOCAB | check VOCAB GRAPHS...: GraphGPT vocabularies", gts::cli::runVocab}},
-        {"run", {"MODEL GRAPH [--capture attention] [--out R.safetensors] [--json]: run a model on a graph", gts::cli::runModel}},
-        {"layout", {"GRAPH [--method auto|forceatlas2|spectral|circular|molecule] [--seed N] [--iterations N] [-o OUT] [--json]: node positions", gts::cli::runLayout}},
-        {"bench", {"MODEL --graphs FILE [--batch N] [--threads N] [--json]: engine throughput", gts::cli::runBench}},
-    };
+    static const std::map<std::string, Subcommand> table = [] {
+        std::map<std::string, Subcommand> t = {
+            {"info", {"GRAPH|MODEL [--json]: graph counts and schema; model architecture, parameters, head, vocab", gts::cli::runInfo}},
+            {"convert", {"IN OUT [--from F] [--to F]: graph formats; CHECKPOINT OUT.safetensors|DIR [--dtype f32|f16|bf16]", gts::cli::runConvert}},
+            {"tokenize", {"GRAPH [--vocab F] [--seed N] [--layout L] [--json]: GraphGPT tokens", gts::cli::runTokenize}},
+            {"detokenize", {"TOKENS.json -o GRAPH: tokens back to a graph", gts::cli::runDetokenize}},
+            {"vocab", {"build GRAPHS... -o VOCAB | check VOCAB GRAPHS...: GraphGPT vocabularies", gts::cli::runVocab}},
+            {"run", {"MODEL GRAPH [--capture attention] [--out R.safetensors] [--json]: run a model on a graph", gts::cli::runModel}},
+            {"layout", {"GRAPH [--method auto|forceatlas2|spectral|circular|molecule] [--seed N] [--iterations N] [-o OUT] [--json]: node positions", gts::cli::runLayout}},
+            {"bench", {"MODEL --graphs FILE [--batch N] [--threads N] [--json]: engine throughput", gts::cli::runBench}},
+        };
+        for (const auto& [name, cmd] : gts::cli::registeredCommands())
+            t.emplace(name, Subcommand{cmd.summary, cmd.run});
+        return t;
+    }();
     return table;
 }
 
