@@ -85,17 +85,24 @@ std::vector<RunResult> runGraphGpt(const GraphGptModel& model,
     return backend::cpu::runGraphGpt(model, clean, options);
 }
 
-double graphGptFlops(const GraphGptModel& model, int64_t positions) {
+double graphGptLayerFlops(const GraphGptModel& model, int64_t positions) {
     const auto& c = model.config;
     const double S = static_cast<double>(positions);
     const double D = c.hiddenSize, I = c.intermediateSize, d = c.headDim;
     const double H = c.numHeads, KV = c.numKvHeads;
-    // Per layer: q, o projections (H·d × D each), k, v (KV·d × D each), scores and weighted
-    // values (S × S × d per head each), gate, up, down (I × D each).
+    // q, o projections (H·d × D each), k, v (KV·d × D each), scores and weighted values
+    // (S × S × d per head each), gate, up, down (I × D each).
     const double projections = 2.0 * S * D * d * (2.0 * H + 2.0 * KV);
     const double attention = 2.0 * 2.0 * S * S * d * H;
     const double mlp = 2.0 * S * 3.0 * D * I;
-    double flops = c.numLayers * (projections + attention + mlp);
+    return projections + attention + mlp;
+}
+
+double graphGptHeadFlops(const GraphGptModel& model, int64_t positions) {
+    const auto& c = model.config;
+    const double S = static_cast<double>(positions);
+    const double D = c.hiddenSize;
+    double flops = 0.0;
     if (model.weights.head == HeadKind::Pretrain) {
         const double nextN = model.weights.nTokenProj ? c.nextNToken : 1;
         if (model.weights.nTokenProj) flops += 2.0 * S * D * D * nextN;
@@ -105,6 +112,11 @@ double graphGptFlops(const GraphGptModel& model, int64_t positions) {
             flops += 2.0 * S * static_cast<double>(lin.inFeatures()) * static_cast<double>(lin.outFeatures());
     }
     return flops;
+}
+
+double graphGptFlops(const GraphGptModel& model, int64_t positions) {
+    return model.config.numLayers * graphGptLayerFlops(model, positions) +
+           graphGptHeadFlops(model, positions);
 }
 
 }  // namespace gts::model

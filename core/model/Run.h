@@ -46,6 +46,9 @@ struct RunOptions {
     /// Each head's contribution to the attention output, o_proj applied to that head alone
     /// (without bias): LayerCapture::headOutputs [heads, S_l, hidden].
     bool captureHeadOutputs = false;
+    /// Keys after RoPE, per kv head: LayerCapture::keys [kv_heads, S_l, head_dim] (token
+    /// similarity for Zero-TPrune's S-stage).
+    bool captureKeys = false;
     /// Layers to capture (empty: all).
     std::vector<int> captureLayers;
 
@@ -58,6 +61,18 @@ struct RunOptions {
     /// layer l on; positions already removed stay removed. Survivors keep their RoPE position
     /// and their order. The fine-tuning head reads the last remaining position.
     std::vector<std::vector<int32_t>> keepTokens;
+
+    /// Starts the run at layer `resume.layer` from a residual stream recorded earlier (the
+    /// input of that layer: RunResult::embeddings for layer 0, else LayerCapture::residual of
+    /// layer − 1, both with captureResidual), for one sequence only. Layers below are not run
+    /// (nothing is captured for them); interventions apply from `resume.layer` on. With the
+    /// same options below that layer the result equals a full run: ablating a late layer then
+    /// costs the layers from it upward only.
+    struct Resume {
+        int layer = -1;                  ///< -1: no resume
+        Tensor residual;                 ///< [positions, hidden]
+        std::vector<int32_t> positions;  ///< the original positions of its rows, increasing
+    } resume;
 
     /// Threads for this run (0: oneTBB's default).
     int threads = 0;
@@ -76,6 +91,7 @@ struct LayerCapture {
     Tensor scores;       ///< [heads, S_l, S_l] or empty
     Tensor residual;     ///< [S_l, hidden] or empty
     Tensor headOutputs;  ///< [heads, S_l, hidden] or empty
+    Tensor keys;         ///< [kv_heads, S_l, head_dim] or empty
 };
 
 struct RunResult {
@@ -109,5 +125,8 @@ std::vector<RunResult> runGraphGpt(const GraphGptModel& model,
 /// Floating-point operations of one forward over a sequence of `positions` (multiply-adds
 /// count 2), for pruning reports and throughput figures.
 double graphGptFlops(const GraphGptModel& model, int64_t positions);
+/// One decoder layer's share of it, and the output head's (on `positions` rows).
+double graphGptLayerFlops(const GraphGptModel& model, int64_t positions);
+double graphGptHeadFlops(const GraphGptModel& model, int64_t positions);
 
 }  // namespace gts::model

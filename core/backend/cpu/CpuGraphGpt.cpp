@@ -208,8 +208,15 @@ public:
     void run(const std::vector<SequenceInput>& inputs, const std::vector<size_t>& members) {
         seqs_.clear();
         pack(inputs, members);
-        embed(inputs);
+        const int first = std::max(0, options_.resume.layer);
+        if (options_.resume.layer >= 0) resume();
+        else embed(inputs);
         for (int layer = 0; layer < cfg_.numLayers; ++layer) {
+            if (layer < first) {
+                const int64_t done = progressDone_.fetch_add(1) + 1;
+                if (options_.progress) options_.progress(done, progressTotal_);
+                continue;
+            }
             if (options_.cancel && options_.cancel->load(std::memory_order_relaxed))
                 throw model::RunCancelled();
             if (static_cast<size_t>(layer) < options_.keepTokens.size() &&
@@ -219,7 +226,8 @@ public:
                                  options_.skipLayers[static_cast<size_t>(layer)];
             const bool capture = wants(options_, layer) &&
                                  (options_.captureAttention || options_.captureScores ||
-                                  options_.captureResidual || options_.captureHeadOutputs);
+                                  options_.captureResidual || options_.captureHeadOutputs ||
+                                  options_.captureKeys);
             if (capture) startCapture(layer, skipped);
             if (!skipped) block(layer, capture);
             if (capture && options_.captureResidual)
@@ -311,6 +319,17 @@ private:
                 results_[seq.input].embeddings = tensorFromRows(x, seq.offset, seq.rows);
     }
 
+    /// The residual stream of RunOptions::resume in place of the embeddings (one sequence;
+    /// checked by validateResume).
+    void resume() {
+        auto& seq = seqs_.front();
+        seq.positions = options_.resume.positions;
+        seq.rows = static_cast<Index>(seq.positions.size());
+        rows_ = seq.rows;
+        refreshRowPositions();
+        X() = options_.resume.residual.matrix();
+    }
+
     /// Removes the rows whose original position is not in `keepSet` (order kept). Rows only
     /// move up, so the compaction runs in place.
     void keep(const std::vector<int32_t>& keepSet) {
@@ -345,6 +364,8 @@ private:
             if (options_.captureAttention && !skipped) c.attention = Tensor({H, seq.rows, seq.rows});
             if (options_.captureScores && !skipped) c.scores = Tensor({H, seq.rows, seq.rows});
             if (options_.captureHeadOutputs && !skipped) c.headOutputs = Tensor({H, seq.rows, Index{cfg_.hiddenSize}});
+            if (options_.captureKeys && !skipped)
+                c.keys = Tensor({Index{cfg_.numKvHeads}, seq.rows, Index{cfg_.headDim}});
             results_[seq.input].layers.push_back(std::move(c));
         }
     }
@@ -377,6 +398,14 @@ private:
             rope_ = std::make_unique<RopeTable>(maxPosition, d, cfg_.ropeTheta);
         applyRope(q, H, d, rowPositions_, *rope_);
         applyRope(k, KV, d, rowPositions_, *rope_);
+        if (capture && options_.captureKeys)
+            for (const auto& seq : seqs_) {
+                float* dst = results_[seq.input].layers.back().keys.mutableData();
+                for (int g = 0; g < KV; ++g)
+                    for (Index i = 0; i < seq.rows; ++i)
+                        std::copy_n(&k(seq.offset + i, Index{g} * d), d,
+                                    dst + (static_cast<size_t>(g) * seq.rows + i) * d);
+            }
 
         MatrixMap attn = ws_.attn.shape(rows_, qWidth);
         const float scale = 1.0f / std::sqrt(static_cast<float>(d));
@@ -507,6 +536,24 @@ std::vector<RunResult> runGraphGpt(const GraphGptModel& model,
                                    const std::vector<SequenceInput>& inputs,
                                    const RunOptions& options) {
     const auto start = std::chrono::steady_clock::now();
+    if (options.resume.layer >= 0) {
+        const auto& r = options.resume;
+        const auto hidden = static_cast<int64_t>(model.config.hiddenSize);
+        if (inputs.size() != 1)
+            throw std::invalid_argument("resume: runs one sequence, not " + std::to_string(inputs.size()));
+        if (r.layer > model.config.numLayers)
+            throw std::invalid_argument("resume: layer " + std::to_string(r.layer) + " of a " +
+                                        std::to_string(model.config.numLayers) + "-layer model");
+        if (r.positions.empty() || r.residual.rank() != 2 ||
+            r.residual.dim(0) != static_cast<int64_t>(r.positions.size()) || r.residual.dim(1) != hidden)
+            throw std::invalid_argument("resume: residual must be [" + std::to_string(r.positions.size()) +
+                                        ", " + std::to_string(hidden) + "] for its positions");
+        for (size_t i = 0; i < r.positions.size(); ++i)
+            if (r.positions[i] < 0 || static_cast<size_t>(r.positions[i]) >= inputs[0].ids.size() ||
+                (i > 0 && r.positions[i] <= r.positions[i - 1]))
+                throw std::invalid_argument("resume: positions must increase within the sequence (entry " +
+                                            std::to_string(i) + ")");
+    }
     std::vector<RunResult> results(inputs.size());
     std::atomic<int64_t> done{0};
     const int64_t total = static_cast<int64_t>(inputs.size()) * model.config.numLayers;
