@@ -82,7 +82,28 @@ struct LayerContext {
     const model::LayerCapture* capture = nullptr;
     std::vector<int16_t> hops;  // empty when not graph-aware
     std::vector<uint8_t> sink;  // [S_l]
+    std::vector<double> hopChance;  // [maxHops + 1]
 };
+
+/// The hop profile of uniform attention over the allowed keys (see HeadStats::hopChance).
+std::vector<double> uniformHopProfile(const std::vector<int16_t>& hops, size_t n,
+                                      const std::vector<PositionPlaces::Kind>& rowKind,
+                                      const HeadStatsOptions& options) {
+    std::vector<double> chance(static_cast<size_t>(options.maxHops) + 1, 0.0);
+    if (hops.empty()) return chance;
+    int64_t rows = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (rowKind[i] == PositionPlaces::Kind::Special) continue;
+        ++rows;
+        const size_t allowed = options.causal ? i + 1 : n;
+        for (size_t j = 0; j < allowed; ++j) {
+            const int16_t d = hops[i * n + j];
+            if (d >= 0 && d <= options.maxHops) chance[static_cast<size_t>(d)] += 1.0 / static_cast<double>(allowed);
+        }
+    }
+    for (double& c : chance) c = rows ? c / static_cast<double>(rows) : 0.0;
+    return chance;
+}
 
 HeadStats headStats(const LayerContext& ctx, int head, const PositionPlaces& places,
                     const HeadStatsOptions& options) {
@@ -98,6 +119,7 @@ HeadStats headStats(const LayerContext& ctx, int head, const PositionPlaces& pla
     s.head = head;
     s.positions = S;
     s.hopProfile.assign(static_cast<size_t>(K) + 1, 0.0);
+    s.hopChance = ctx.hopChance;
     double entropySum = 0.0;
     int64_t entropyRows = 0, graphRows = 0, nodeRows = 0;
     double reachMass = 0.0, reachHops = 0.0;
@@ -196,6 +218,9 @@ RunHeadStats computeHeadStats(const model::RunResult& result, const TokenSequenc
         ctx.capture = &c;
         if (c.positions.size() <= kMaxHopPositions) ctx.hops = positionHops(graph, places, c.positions);
         else out.graphAware = false;
+        std::vector<PositionPlaces::Kind> rowKind;
+        for (int32_t p : c.positions) rowKind.push_back(places.kind[static_cast<size_t>(p)]);
+        ctx.hopChance = uniformHopProfile(ctx.hops, c.positions.size(), rowKind, options);
         ctx.sink.assign(c.positions.size(), 0);
         for (size_t j = 0; j < c.positions.size(); ++j)
             ctx.sink[j] = c.positions[j] == 0 ||
@@ -223,6 +248,7 @@ std::vector<std::pair<std::string, double>> namedValues(const HeadStats& s) {
     v.emplace_back("hop_beyond", s.hopBeyond);
     v.emplace_back("hop_special", s.hopSpecial);
     v.emplace_back("mean_hops", s.meanHops);
+    for (size_t k = 0; k < s.hopChance.size(); ++k) v.emplace_back("chance_hop_" + std::to_string(k), s.hopChance[k]);
     return v;
 }
 

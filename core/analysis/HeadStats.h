@@ -87,6 +87,10 @@ struct HeadStats {
     /// keys farther than maxHops or unreachable, hopSpecial the Special keys; the bins of a
     /// row sum to 1.
     std::vector<double> hopProfile;
+    /// The profile a head attending uniformly over the allowed keys would have (the chance
+    /// level of each bin for this layer's sequence and graph): hopProfile[k] / hopChance[k]
+    /// above 1 means the head prefers keys k hops away.
+    std::vector<double> hopChance;
     double hopBeyond = 0.0;
     double hopSpecial = 0.0;
     /// Σ_k k m_k over reachable graph keys divided by their mass (the expected hop distance of
@@ -107,7 +111,7 @@ RunHeadStats computeHeadStats(const model::RunResult& result, const TokenSequenc
 
 /// The metrics as (name, value) pairs in a fixed order: entropy, confidence, self_mass,
 /// special_mass, sink_mass, no_op (0/1), seq_distance, same_node_mass, hop_0 .. hop_K,
-/// hop_beyond, hop_special, mean_hops.
+/// hop_beyond, hop_special, mean_hops, chance_hop_0 .. chance_hop_K.
 std::vector<std::pair<std::string, double>> namedValues(const HeadStats& s);
 
 /// Mean and (population) standard deviation of each named metric of each head over graphs.

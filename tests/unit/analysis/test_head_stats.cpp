@@ -81,6 +81,12 @@ TEST(HeadStats, HandComputedValues) {
     // Reachable mass 1 + .75 + 0 + .5 with hop mass .5 + .25 + .75.
     EXPECT_NEAR(s.meanHops, 1.5 / 2.25, 1e-6);
     EXPECT_NEAR(s.sameNodeMass, 0.0, 1e-9);  // every node is visited once
+    // Uniform attention over the 5 keys from the 4 graph rows: hop 0 once per row; hop 1:
+    // 1 + 2 + 2 + 1 keys; hop 2: 1 + 1 + 1 + 1.
+    ASSERT_EQ(s.hopChance.size(), 3u);
+    EXPECT_NEAR(s.hopChance[0], 4.0 / 5 / 4, 1e-9);
+    EXPECT_NEAR(s.hopChance[1], 6.0 / 5 / 4, 1e-9);
+    EXPECT_NEAR(s.hopChance[2], 4.0 / 5 / 4, 1e-9);
 
     o.noOpThreshold = 0.8;
     EXPECT_FALSE(computeHeadStats(r.result, r.tokens, r.graph, o).heads[0].noOp);
