@@ -15,7 +15,7 @@ namespace gts::analysis {
 
 namespace {
 
-using Matrix = Eigen::MatrixXd;
+using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// Â_l over all S original positions: ½(mean-head attention + I) on the rows present in the
 /// layer, rows of I for positions no longer present.
@@ -125,14 +125,14 @@ private:
 Saliency attentionRollout(const model::RunResult& result, SaliencyTarget target) {
     int64_t S = 0;
     const auto layers = residualAttention(result, S);
-    Matrix joint = Matrix::Identity(S, S);
-    for (const auto& a : layers) joint = a * joint;
-    Saliency s;
-    s.position.assign(static_cast<size_t>(S), 0.0);
+    // Only the output rows of J_L = Â_L … Â_1 are needed: a row vector times each Â from the
+    // last layer down, O(L·S²) instead of O(L·S³).
+    Eigen::RowVectorXd v = Eigen::RowVectorXd::Zero(S);
     const auto rows = outputRows(result, target);
-    for (int32_t r : rows)
-        for (int64_t j = 0; j < S; ++j)
-            s.position[static_cast<size_t>(j)] += joint(r, j) / static_cast<double>(rows.size());
+    for (int32_t r : rows) v[r] += 1.0 / static_cast<double>(rows.size());
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it) v = v * *it;
+    Saliency s;
+    s.position.assign(v.data(), v.data() + S);
     return s;
 }
 
@@ -176,20 +176,31 @@ void saliencyOnGraph(Saliency& s, const Graph& graph, const TokenSequence& token
     }
 }
 
-double attentionJsd(const float* a, const float* b, int64_t size) {
+namespace {
+
+/// Σ_j x log2 x over each row, summed over rows (0 log 0 = 0).
+double sumXLogX(const Eigen::ArrayXf& x) {
+    return static_cast<double>((x * x.max(1e-30f).log()).sum()) / std::log(2.0);
+}
+
+/// JSD with both heads' Σ p log p known: ½ Σ p log p + ½ Σ q log q − Σ m log m (base 2).
+double jsdWithEntropies(const float* a, const float* b, int64_t size, double aLogA, double bLogB) {
     if (size <= 0) return 0.0;
-    double total = 0.0;
-    for (int64_t i = 0; i < size; ++i) {
-        double row = 0.0;
-        for (int64_t j = 0; j < size; ++j) {
-            const double p = a[i * size + j], q = b[i * size + j];
-            const double m = 0.5 * (p + q);
-            if (p > 0.0) row += 0.5 * p * std::log2(p / m);
-            if (q > 0.0) row += 0.5 * q * std::log2(q / m);
-        }
-        total += row;
-    }
+    const auto n = static_cast<Eigen::Index>(size * size);
+    const Eigen::Map<const Eigen::ArrayXf> p(a, n), q(b, n);
+    const Eigen::ArrayXf m = 0.5f * (p + q);
+    const double total = 0.5 * aLogA + 0.5 * bLogB - sumXLogX(m);
     return std::clamp(total / static_cast<double>(size), 0.0, 1.0);
+}
+
+double sumXLogX(const float* a, int64_t size) {
+    return sumXLogX(Eigen::Map<const Eigen::ArrayXf>(a, static_cast<Eigen::Index>(size * size)));
+}
+
+}  // namespace
+
+double attentionJsd(const float* a, const float* b, int64_t size) {
+    return jsdWithEntropies(a, b, size, sumXLogX(a, size), sumXLogX(b, size));
 }
 
 HeadSimilarity headSimilarity(const model::RunResult& result, bool withinLayers) {
@@ -209,6 +220,8 @@ HeadSimilarity headSimilarity(const model::RunResult& result, bool withinLayers)
         }
     }
     const size_t n = out.heads.size();
+    std::vector<double> xLogX(n);
+    tbb::parallel_for(size_t{0}, n, [&](size_t i) { xLogX[i] = sumXLogX(data[i], sizes[i]); });
     out.jsd.assign(n * n, std::numeric_limits<double>::quiet_NaN());
     tbb::parallel_for(size_t{0}, n, [&](size_t i) {
         out.jsd[i * n + i] = 0.0;
@@ -216,7 +229,7 @@ HeadSimilarity headSimilarity(const model::RunResult& result, bool withinLayers)
             const bool sameLayer = layerOf[i] == layerOf[j];
             if ((withinLayers && !sameLayer) || sizes[i] != sizes[j]) continue;
             if (!sameLayer && result.layers[layerOf[i]].positions != result.layers[layerOf[j]].positions) continue;
-            out.jsd[i * n + j] = attentionJsd(data[i], data[j], sizes[i]);
+            out.jsd[i * n + j] = jsdWithEntropies(data[i], data[j], sizes[i], xLogX[i], xLogX[j]);
         }
     });
     for (size_t i = 0; i < n; ++i)
