@@ -876,7 +876,10 @@ void GraphCanvas::drawOverlay() {
         ImGui::Text("0");
         ImGui::SameLine(kBarW - 30);
         ImGui::Text("%.3g", double(std::max(ga.maxEdge, ga.maxNode)));
-        ImGui::TextDisabled("edge width, colour: attention; halo: to node");
+        if (inspection_->graphOverlayName().isEmpty())
+            ImGui::TextDisabled("edge width, colour: attention; halo: to node");
+        else
+            ImGui::TextDisabled("edge width, colour, halo: %s", inspection_->graphOverlayName().toUtf8().constData());
         if (ga.special > 0 || ga.jumpWeight > 0)
             ImGui::TextDisabled("to <eos>/special %.3g, via jumps %.3g", double(ga.special), double(ga.jumpWeight));
     }

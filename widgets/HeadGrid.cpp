@@ -95,7 +95,7 @@ protected:
                 if (!cell.intersects(e->rect())) continue;
                 // The frame shows the metric; without one, a neutral frame.
                 QColor frame = pal.color(QPalette::Mid);
-                if (grid_->metricKind_ != analysis::HeadMetric::None) {
+                if (!grid_->metricValues_.empty()) {
                     const double span = grid_->metricMax_ - grid_->metricMin_;
                     const double t = span > 0 ? (grid_->metricValue(r, h) - grid_->metricMin_) / span : 0.5;
                     frame = colormaps::color(colormaps::ColorMap::Cividis, float(t));
@@ -135,10 +135,12 @@ protected:
             QString text = QObject::tr("layer %1, head %2")
                                .arg(grid_->inspection_->data().result->layers[static_cast<size_t>(row)].layer)
                                .arg(head);
-            if (grid_->metricKind_ != analysis::HeadMetric::None)
+            if (!grid_->metricValues_.empty())
                 text += QStringLiteral("\n%1: %2")
-                            .arg(QString::fromLatin1(analysis::headMetricName(grid_->metricKind_)))
-                            .arg(grid_->metricValue(row, head), 0, 'f', 3);
+                            .arg(grid_->namedMetric_.isEmpty()
+                                     ? QString::fromLatin1(analysis::headMetricName(grid_->metricKind_))
+                                     : grid_->metric_->currentText())
+                            .arg(grid_->metricValue(row, head), 0, 'g', 4);
             QToolTip::showText(help->globalPos(), text, this);
             return true;
         }
@@ -155,6 +157,13 @@ HeadGrid::HeadGrid(Inspection* inspection, QWidget* parent) : QWidget(parent), i
     metric_->addItem(tr("entropy (spread)"), int(analysis::HeadMetric::Entropy));
     metric_->addItem(tr("confidence (mean max)"), int(analysis::HeadMetric::Confidence));
     metric_->addItem(tr("self mass (diagonal)"), int(analysis::HeadMetric::SelfMass));
+    // From the head statistics and ablation in the Inspection (computed by jobs).
+    metric_->addItem(tr("sink mass (no-op heads)"), QStringLiteral("sink_mass"));
+    metric_->addItem(tr("sequence distance"), QStringLiteral("seq_distance"));
+    metric_->addItem(tr("same-node mass"), QStringLiteral("same_node_mass"));
+    metric_->addItem(tr("1-hop preference (× chance)"), QStringLiteral("hop_1_lift"));
+    metric_->addItem(tr("mean hop distance"), QStringLiteral("mean_hops"));
+    metric_->addItem(tr("causal Δ (ablation)"), QStringLiteral("causal"));
     metric_->setCurrentIndex(metric_->findData(int(metricKind_)));
     metric_->setToolTip(tr("Colour of each head's frame (cividis: dark = low, yellow = high)"));
     legend_ = new QLabel(this);
@@ -170,8 +179,14 @@ HeadGrid::HeadGrid(Inspection* inspection, QWidget* parent) : QWidget(parent), i
     box->setSpacing(2);
     box->addLayout(bar);
     box->addWidget(canvas_, 1);
-    connect(metric_, &QComboBox::currentIndexChanged, this,
-            [this] { setMetric(analysis::HeadMetric(metric_->currentData().toInt())); });
+    connect(metric_, &QComboBox::currentIndexChanged, this, [this] {
+        const QVariant data = metric_->currentData();
+        if (data.typeId() == QMetaType::QString) setNamedMetric(data.toString());
+        else setMetric(analysis::HeadMetric(data.toInt()));
+    });
+    connect(inspection_, &Inspection::analysisChanged, this, [this] {
+        if (!namedMetric_.isEmpty()) setNamedMetric(namedMetric_);
+    });
     connect(inspection_, &Inspection::dataChanged, this, [this] { onDataChanged(); });
     connect(inspection_, &Inspection::selectionChanged, canvas_, qOverload<>(&QWidget::update));
     onDataChanged();
@@ -240,8 +255,61 @@ const QImage& HeadGrid::thumbnail(int row, int head) const {
     return image;
 }
 
+void HeadGrid::setNamedMetric(const QString& key) {
+    namedMetric_ = key;
+    metricKind_ = analysis::HeadMetric::None;
+    const int index = metric_->findData(key);
+    if (index != metric_->currentIndex()) metric_->setCurrentIndex(index);
+    metricValues_.clear();
+    metricMin_ = metricMax_ = 0.0;
+    const auto& result = inspection_->data().result;
+    const auto& stats = inspection_->headStats();
+    const auto& ablation = inspection_->ablation();
+    if (result && rowCount() > 0) {
+        std::vector<int> rowOfLayer;
+        for (size_t r = 0; r < result->layers.size(); ++r) {
+            const int layer = result->layers[r].layer;
+            if (layer >= int(rowOfLayer.size())) rowOfLayer.resize(size_t(layer) + 1, -1);
+            rowOfLayer[size_t(layer)] = int(r);
+        }
+        auto put = [&](int layer, int head, double v) {
+            if (layer < 0 || layer >= int(rowOfLayer.size()) || rowOfLayer[size_t(layer)] < 0) return;
+            auto& row = metricValues_[size_t(rowOfLayer[size_t(layer)])];
+            if (head >= 0 && size_t(head) < row.size()) row[size_t(head)] = v;
+        };
+        const bool available = key == QLatin1String("causal") ? bool(ablation) : bool(stats);
+        if (available) {
+            metricValues_.assign(result->layers.size(), std::vector<double>(size_t(columnCount()), 0.0));
+            if (key == QLatin1String("causal")) {
+                for (size_t l = 0; l < ablation->headChange.size(); ++l)
+                    for (size_t h = 0; h < ablation->headChange[l].size(); ++h) put(int(l), int(h), ablation->headChange[l][h]);
+            } else {
+                for (const auto& s : stats->heads) {
+                    double v = 0.0;
+                    if (key == QLatin1String("hop_1_lift"))
+                        v = s.hopChance.size() > 1 && s.hopChance[1] > 0 ? s.hopProfile[1] / s.hopChance[1] : 0.0;
+                    else
+                        for (const auto& [name, value] : analysis::namedValues(s))
+                            if (key == QLatin1String(name.c_str())) v = value;
+                    put(s.layer, s.head, v);
+                }
+            }
+            bool first = true;
+            for (const auto& row : metricValues_)
+                for (double v : row) {
+                    metricMin_ = first ? v : std::min(metricMin_, v);
+                    metricMax_ = first ? v : std::max(metricMax_, v);
+                    first = false;
+                }
+        }
+    }
+    updateLegend();
+    canvas_->update();
+}
+
 void HeadGrid::setMetric(analysis::HeadMetric metric) {
     metricKind_ = metric;
+    namedMetric_.clear();
     const int index = metric_->findData(int(metric));
     if (index != metric_->currentIndex()) metric_->setCurrentIndex(index);
     metricValues_.clear();
@@ -271,11 +339,20 @@ void HeadGrid::onDataChanged() {
             thumbnails_[r].resize(a.rank() == 3 ? static_cast<size_t>(a.dim(0)) : 0);
         }
     }
-    setMetric(metricKind_);
+    if (namedMetric_.isEmpty()) setMetric(metricKind_);
+    else setNamedMetric(namedMetric_);
     canvas_->updateGeometry();
 }
 
 void HeadGrid::updateLegend() {
+    if (!namedMetric_.isEmpty()) {
+        if (metricValues_.empty())
+            legend_->setText(namedMetric_ == QLatin1String("causal") ? tr("ablate in Head analysis first")
+                                                                    : tr("computing head statistics…"));
+        else
+            legend_->setText(tr("%1: dark %2 ... yellow %3").arg(metric_->currentText()).arg(metricMin_, 0, 'g', 3).arg(metricMax_, 0, 'g', 3));
+        return;
+    }
     if (metricKind_ == analysis::HeadMetric::None || metricValues_.empty()) {
         legend_->setText(rowCount() ? tr("%1 layers x %2 heads").arg(rowCount()).arg(columnCount()) : QString());
         return;

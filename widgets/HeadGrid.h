@@ -25,6 +25,10 @@ public:
     QWidget* canvas() const;
     QComboBox* metricBox() const { return metric_; }
     void setMetric(analysis::HeadMetric metric);
+    /// Colours by a metric of the Inspection's head statistics (a namedValues name or
+    /// "hop_1_lift") or by ablation ("causal"); empty until those are computed.
+    void setNamedMetric(const QString& key);
+    const QString& namedMetric() const { return namedMetric_; }
     analysis::HeadMetric metric() const { return metricKind_; }
     /// Layers (captured) and heads in the grid.
     int rowCount() const;
@@ -46,6 +50,7 @@ private:
     QComboBox* metric_ = nullptr;
     QLabel* legend_ = nullptr;
     analysis::HeadMetric metricKind_ = analysis::HeadMetric::Entropy;
+    QString namedMetric_;
     std::vector<std::vector<double>> metricValues_;  ///< [row][head], for metricKind_
     double metricMin_ = 0.0, metricMax_ = 0.0;
     mutable std::vector<std::vector<QImage>> thumbnails_;  ///< [row][head], null until drawn

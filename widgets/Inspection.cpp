@@ -19,9 +19,39 @@ void Inspection::setData(InspectionData data) {
     if (data_.graph && ((selected_.node != kNoIndex && selected_.node >= data_.graph->nodeCount()) ||
                         (selected_.edge != kNoIndex && selected_.edge >= data_.graph->edgeCount())))
         selected_ = {};
+    overlayName_.clear();
+    const bool hadAnalysis = headStats_ || ablation_;
+    headStats_.reset();
+    ablation_.reset();
     invalidate();
     emit dataChanged();
     emit selectionChanged();
+    if (hadAnalysis) emit analysisChanged();
+}
+
+void Inspection::setGraphOverlay(const QString& name, analysis::GraphAttention values) {
+    overlayName_ = name.isEmpty() ? QStringLiteral("overlay") : name;
+    overlay_ = std::move(values);
+    overlay_.maxNode = overlay_.maxEdge = 0.0f;
+    for (float v : overlay_.node) overlay_.maxNode = std::max(overlay_.maxNode, v);
+    for (float v : overlay_.edge) overlay_.maxEdge = std::max(overlay_.maxEdge, v);
+    emit selectionChanged();
+}
+
+void Inspection::clearGraphOverlay() {
+    if (overlayName_.isEmpty()) return;
+    overlayName_.clear();
+    emit selectionChanged();
+}
+
+void Inspection::setHeadStats(std::shared_ptr<const analysis::RunHeadStats> stats) {
+    headStats_ = std::move(stats);
+    emit analysisChanged();
+}
+
+void Inspection::setAblation(std::shared_ptr<const analysis::Ablation> ablation) {
+    ablation_ = std::move(ablation);
+    emit analysisChanged();
 }
 
 void Inspection::setLayout(std::shared_ptr<const NodeLayout> layout) {
@@ -90,6 +120,7 @@ const std::vector<int32_t>& Inspection::attentionPositions() const {
 }
 
 const analysis::GraphAttention& Inspection::graphAttention() const {
+    if (!overlayName_.isEmpty()) return overlay_;
     if (!graphAttentionValid_) {
         graphAttention_ = {};
         if (data_.graph && data_.tokens && !attention().empty())

@@ -10,7 +10,9 @@
 #include <memory>
 #include <vector>
 
+#include "analysis/Ablation.h"
 #include "analysis/AttentionView.h"
+#include "analysis/HeadStats.h"
 #include "graph/Graph.h"
 #include "model/ModelFolder.h"
 #include "model/Run.h"
@@ -77,6 +79,21 @@ public:
     /// The current attention carried onto the graph for the current query.
     const analysis::GraphAttention& graphAttention() const;
 
+    /// Something else drawn on the graph in place of attention (saliency, pruning survival),
+    /// named for the canvas legend; `graphAttention()` returns it while set. Cleared when the
+    /// data change. Emits selectionChanged.
+    void setGraphOverlay(const QString& name, analysis::GraphAttention values);
+    void clearGraphOverlay();
+    const QString& graphOverlayName() const { return overlayName_; }
+
+    /// Analyses of the current run, computed by jobs and shared by the views (head grid
+    /// colours, metrics table, scatter); null until computed, cleared when the data change.
+    /// Emit analysisChanged.
+    const std::shared_ptr<const analysis::RunHeadStats>& headStats() const { return headStats_; }
+    void setHeadStats(std::shared_ptr<const analysis::RunHeadStats> stats);
+    const std::shared_ptr<const analysis::Ablation>& ablation() const { return ablation_; }
+    void setAblation(std::shared_ptr<const analysis::Ablation> ablation);
+
     /// Hover: transient, follows the mouse across views.
     const Pointed& hover() const { return hover_; }
     void setHover(const Pointed& p);
@@ -95,6 +112,7 @@ signals:
     void layoutChanged();
     void selectionChanged();  ///< layer, head, aggregation, query, threshold, or selected item
     void hoverChanged();
+    void analysisChanged();  ///< head statistics or ablation arrived or were cleared
 
 private:
     void invalidate();
@@ -106,6 +124,10 @@ private:
     int query_ = -1;
     float threshold_ = 0.05f;
     Pointed hover_, selected_;
+    QString overlayName_;
+    analysis::GraphAttention overlay_;
+    std::shared_ptr<const analysis::RunHeadStats> headStats_;
+    std::shared_ptr<const analysis::Ablation> ablation_;
 
     mutable bool attentionValid_ = false;
     mutable std::vector<float> attention_;

@@ -41,8 +41,10 @@
 #include "GraphEdits.h"
 #include "GraphCanvas.h"
 #include "GraphSummaryView.h"
+#include "HeadAnalysisView.h"
 #include "HeadGrid.h"
 #include "PredictionPanel.h"
+#include "PruningView.h"
 #include "SequenceStrip.h"
 #include "Inspection.h"
 #include "ResourcePaths.h"
@@ -131,6 +133,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     auto* headDock = addView(heads_, tr("Heads"), "headGrid", Qt::RightDockWidgetArea);
     tabifyDockWidget(matrixDock, headDock);
     matrixDock->raise();
+    // The interpretability views are wide: tabs of the bottom area, beside the sequence.
+    analysis_ = new HeadAnalysisView(inspection_, jobs_.get(), this);
+    auto* analysisDock = addView(analysis_, tr("Head analysis"), "headAnalysis", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(tokenDock, analysisDock);
+    pruning_ = new PruningView(inspection_, jobs_.get(), this);
+    auto* pruningDock = addView(pruning_, tr("Pruning"), "pruningView", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(tokenDock, pruningDock);
+    sequenceDock->raise();
     placeholder_ = new QLabel(tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here."), this);
     placeholder_->setAlignment(Qt::AlignCenter);
     placeholder_->setWordWrap(true);

@@ -27,9 +27,11 @@ class GraphBrowser;
 class GraphCanvas;
 class GraphEditor;
 class GraphSummaryView;
+class HeadAnalysisView;
 class HeadGrid;
 class Inspection;
 class PredictionPanel;
+class PruningView;
 class SequenceStrip;
 class TokenTableView;
 
@@ -74,6 +76,8 @@ public:
     AttentionMatrixView* matrixView() const { return matrix_; }
     HeadGrid* headGrid() const { return heads_; }
     PredictionPanel* predictionView() const { return prediction_; }
+    HeadAnalysisView* headAnalysisView() const { return analysis_; }
+    PruningView* pruningView() const { return pruning_; }
     QString lastError() const { return lastError_; }
 
 protected:
@@ -132,6 +136,8 @@ private:
     AttentionMatrixView* matrix_ = nullptr;
     HeadGrid* heads_ = nullptr;
     PredictionPanel* prediction_ = nullptr;
+    HeadAnalysisView* analysis_ = nullptr;
+    PruningView* pruning_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QLabel* statusGraph_ = nullptr;
     QLabel* placeholder_ = nullptr;
