@@ -66,6 +66,25 @@ PruningView::PruningView(Inspection* inspection, jobs::JobRunner* jobs, QWidget*
     controls->addWidget(onGraph_);
     controls->addStretch(1);
 
+    masks_ = new MaskGrid(this);
+    masks_->setToolTip(tr("Click a head to switch it off (its output zeroed), a layer label to skip the layer"));
+    runMasked_ = new QPushButton(tr("Run masked"), this);
+    auto* clearMasks = new QPushButton(tr("All on"), this);
+    maskSummary_ = new QLabel(tr("Switch heads or layers off and run to see the output and FLOPs."), this);
+    maskSummary_->setWordWrap(true);
+    maskSummary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* maskButtons = new QVBoxLayout;
+    maskButtons->addWidget(new QLabel(tr("Heads and layers"), this));
+    maskButtons->addWidget(runMasked_);
+    maskButtons->addWidget(clearMasks);
+    maskButtons->addStretch(1);
+    auto* maskRow = new QHBoxLayout;
+    maskRow->addLayout(maskButtons);
+    maskRow->addWidget(masks_);
+    maskRow->addWidget(maskSummary_, 1);
+    connect(runMasked_, &QPushButton::clicked, this, &PruningView::startMaskedRun);
+    connect(clearMasks, &QPushButton::clicked, masks_, &MaskGrid::clear);
+
     survivors_ = new SurvivorStrip(inspection, this);
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(survivors_);
@@ -81,6 +100,7 @@ PruningView::PruningView(Inspection* inspection, jobs::JobRunner* jobs, QWidget*
     body->addWidget(scroll, 1);
     body->addWidget(plot_, 1);
     layout->addLayout(body, 1);
+    layout->addLayout(maskRow);
 
     connect(prune_, &QPushButton::clicked, this, &PruningView::startPrune);
     connect(sweepButton_, &QPushButton::clicked, this, &PruningView::startSweep);
@@ -90,6 +110,61 @@ PruningView::PruningView(Inspection* inspection, jobs::JobRunner* jobs, QWidget*
 }
 
 QString PruningView::summaryText() const { return summary_->text(); }
+QString PruningView::maskText() const { return maskSummary_->text(); }
+
+void PruningView::startMaskedRun() {
+    QString why;
+    const auto input = currentInput(&why);
+    if (!input) {
+        maskSummary_->setText(why);
+        return;
+    }
+    auto m = inspection_->data().model;
+    auto tokens = inspection_->data().tokens;
+    const auto heads = masks_->headMask();
+    const auto layers = masks_->skipLayers();
+    const int off = masks_->offCount();
+    struct Masked {
+        model::RunResult full, masked;
+        double flopsFull = 0, flopsMasked = 0, change = 0;
+    };
+    maskSummary_->setText(tr("Running…"));
+    jobs_->submit<std::shared_ptr<const Masked>>(
+        "masked-run",
+        [m, in = *input, heads, layers](jobs::JobContext& c) {
+            auto r = std::make_shared<Masked>();
+            model::RunOptions o;
+            o.cancel = &c.cancelFlag();
+            o.threads = std::max(1, int(std::thread::hardware_concurrency()) - 1);
+            r->full = model::runGraphGpt(*m, {in}, o).front();
+            o.headMask = heads;
+            o.skipLayers = layers;
+            r->masked = model::runGraphGpt(*m, {in}, o).front();
+            const auto S = static_cast<int64_t>(in.ids.size());
+            r->flopsFull = model::graphGptFlops(*m, S);
+            r->flopsMasked = analysis::maskedFlops(*m, S, heads, layers);
+            r->change = analysis::outputChange(*m, r->full, r->masked);
+            return std::shared_ptr<const Masked>(r);
+        },
+        [this, tokens, off](std::shared_ptr<const Masked> r) {
+            if (inspection_->data().tokens != tokens) return;
+            auto output = [](const model::RunResult& x) {
+                QStringList v;
+                if (x.logits.rank() == 1)
+                    for (size_t i = 0; i < x.logits.size(); ++i) v << QString::number(x.logits.data()[i], 'g', 5);
+                return v.join(QStringLiteral(", "));
+            };
+            QString text = tr("%1 switched off: FLOPs %2% of the full model; output change (%3) %4")
+                               .arg(off)
+                               .arg(100.0 * r->flopsMasked / r->flopsFull, 0, 'f', 1)
+                               .arg(QString::fromLatin1(analysis::outputMeasureName(analysis::outputMeasure(*inspection_->data().model))))
+                               .arg(r->change, 0, 'g', 4);
+            if (!output(r->full).isEmpty()) text += tr("; prediction %1 → %2").arg(output(r->full), output(r->masked));
+            maskSummary_->setText(text);
+            emit maskedRunReady();
+        },
+        [this](const std::string& message) { maskSummary_->setText(tr("Masked run failed: %1").arg(QString::fromStdString(message))); });
+}
 
 void PruningView::onDataChanged() {
     jobs_->cancel("prune");
@@ -100,6 +175,10 @@ void PruningView::onDataChanged() {
     lastLayer_->setRange(1, std::max(1, L - 1));
     if (firstLayer_->value() > L - 1) firstLayer_->setValue(1);
     lastLayer_->setValue(std::max(1, L - 1));
+    masks_->setShape(L, m ? m->config.numHeads : 0);
+    runMasked_->setEnabled(m != nullptr);
+    maskSummary_->setText(tr("Switch heads or layers off and run to see the output and FLOPs."));
+    jobs_->cancel("masked-run");
     const bool usable = L >= 2;
     prune_->setEnabled(usable);
     sweepButton_->setEnabled(usable);
@@ -333,6 +412,96 @@ void SurvivorStrip::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void SurvivorStrip::leaveEvent(QEvent*) { inspection_->setHover({}); }
+
+// --- MaskGrid ------------------------------------------------------------------------------
+
+namespace {
+constexpr int kMaskCell = 18, kMaskLabelW = 34;
+}
+
+MaskGrid::MaskGrid(QWidget* parent) : QWidget(parent) {}
+
+void MaskGrid::setShape(int layers, int heads) {
+    heads_.assign(size_t(std::max(0, layers)), std::vector<bool>(size_t(std::max(0, heads)), false));
+    layers_.assign(size_t(std::max(0, layers)), false);
+    updateGeometry();
+    update();
+}
+
+void MaskGrid::setHeadOff(int layer, int head, bool off) {
+    if (layer < 0 || size_t(layer) >= heads_.size() || head < 0 || size_t(head) >= heads_[size_t(layer)].size()) return;
+    heads_[size_t(layer)][size_t(head)] = off;
+    update();
+    emit changed();
+}
+
+void MaskGrid::setLayerSkipped(int layer, bool skipped) {
+    if (layer < 0 || size_t(layer) >= layers_.size()) return;
+    layers_[size_t(layer)] = skipped;
+    update();
+    emit changed();
+}
+
+void MaskGrid::clear() {
+    for (auto& row : heads_) std::fill(row.begin(), row.end(), false);
+    std::fill(layers_.begin(), layers_.end(), false);
+    update();
+    emit changed();
+}
+
+int MaskGrid::offCount() const {
+    int n = 0;
+    for (size_t l = 0; l < heads_.size(); ++l)
+        n += layers_[l] ? int(heads_[l].size()) : int(std::count(heads_[l].begin(), heads_[l].end(), true));
+    return n;
+}
+
+QRect MaskGrid::cellRect(int layer, int head) const {
+    return {kMaskLabelW + head * kMaskCell, 2 + layer * kMaskCell, kMaskCell - 2, kMaskCell - 2};
+}
+
+QRect MaskGrid::layerLabelRect(int layer) const { return {0, 2 + layer * kMaskCell, kMaskLabelW - 4, kMaskCell - 2}; }
+
+QSize MaskGrid::sizeHint() const {
+    const int heads = heads_.empty() ? 0 : int(heads_.front().size());
+    return {kMaskLabelW + heads * kMaskCell + 4, int(heads_.size()) * kMaskCell + 6};
+}
+
+void MaskGrid::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    const QPalette pal = palette();
+    for (size_t l = 0; l < heads_.size(); ++l) {
+        const QRect label = layerLabelRect(int(l));
+        p.setPen(layers_[l] ? pal.color(QPalette::Mid) : pal.color(QPalette::Text));
+        QFont f = font();
+        f.setStrikeOut(layers_[l]);
+        p.setFont(f);
+        p.drawText(label, Qt::AlignVCenter | Qt::AlignRight, tr("L%1").arg(l));
+        for (size_t h = 0; h < heads_[l].size(); ++h) {
+            const QRect c = cellRect(int(l), int(h));
+            const bool off = layers_[l] || heads_[l][h];
+            p.fillRect(c, off ? pal.color(QPalette::Window) : pal.color(QPalette::Highlight));
+            p.setPen(pal.color(QPalette::Mid));
+            p.drawRect(c.adjusted(0, 0, -1, -1));
+            if (off) p.drawLine(c.topLeft(), c.bottomRight());
+        }
+    }
+}
+
+void MaskGrid::mousePressEvent(QMouseEvent* event) {
+    const QPoint at = event->position().toPoint();
+    for (size_t l = 0; l < heads_.size(); ++l) {
+        if (layerLabelRect(int(l)).contains(at)) {
+            setLayerSkipped(int(l), !layers_[l]);
+            return;
+        }
+        for (size_t h = 0; h < heads_[l].size(); ++h)
+            if (cellRect(int(l), int(h)).contains(at)) {
+                setHeadOff(int(l), int(h), !heads_[l][h]);
+                return;
+            }
+    }
+}
 
 // --- SweepPlot -----------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ namespace gts {
 namespace jobs {
 class JobRunner;
 }
+class MaskGrid;
 class SurvivorStrip;
 class SweepPlot;
 
@@ -45,8 +46,13 @@ public:
     SurvivorStrip* survivors() const { return survivors_; }
     SweepPlot* sweepPlot() const { return plot_; }
     QString summaryText() const;
+    MaskGrid* maskGrid() const { return masks_; }
+    /// Runs the model with the heads and layers switched off in maskGrid() (the Run button).
+    void startMaskedRun();
+    QString maskText() const;
 
 signals:
+    void maskedRunReady();
     void pruneReady();
     void sweepReady();
 
@@ -67,6 +73,9 @@ private:
     QLabel* summary_ = nullptr;
     SurvivorStrip* survivors_ = nullptr;
     SweepPlot* plot_ = nullptr;
+    MaskGrid* masks_ = nullptr;
+    QPushButton* runMasked_ = nullptr;
+    QLabel* maskSummary_ = nullptr;
     std::shared_ptr<const analysis::PruneResult> result_;
     std::vector<analysis::SweepPoint> sweep_;
 };
@@ -92,6 +101,35 @@ private:
     Inspection* inspection_;
     std::shared_ptr<const analysis::PruneResult> result_;
     std::vector<std::vector<uint8_t>> present_;  ///< [layer][position]
+};
+
+/// Heads (columns) and layers (rows) switched on or off by a click; a click on a layer's label
+/// skips the whole layer.
+class MaskGrid : public QWidget {
+    Q_OBJECT
+public:
+    explicit MaskGrid(QWidget* parent = nullptr);
+    void setShape(int layers, int heads);
+    const std::vector<std::vector<bool>>& headMask() const { return heads_; }
+    const std::vector<bool>& skipLayers() const { return layers_; }
+    void setHeadOff(int layer, int head, bool off);
+    void setLayerSkipped(int layer, bool skipped);
+    void clear();
+    int offCount() const;
+    QRect cellRect(int layer, int head) const;
+    QRect layerLabelRect(int layer) const;
+
+signals:
+    void changed();
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    QSize sizeHint() const override;
+
+private:
+    std::vector<std::vector<bool>> heads_;
+    std::vector<bool> layers_;
 };
 
 /// Output change (y) against FLOPs saved (x) for Zero-TPrune and random pruning.

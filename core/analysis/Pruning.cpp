@@ -158,6 +158,33 @@ double prunedFlops(const model::GraphGptModel& model, const std::vector<int64_t>
     return flops + model::graphGptHeadFlops(model, layerPositions.empty() ? 0 : layerPositions.back());
 }
 
+double maskedFlops(const model::GraphGptModel& model, int64_t positions,
+                   const std::vector<std::vector<bool>>& headMask, const std::vector<bool>& skipLayers) {
+    const auto& c = model.config;
+    const double S = static_cast<double>(positions), D = c.hiddenSize, d = c.headDim;
+    const int group = c.numHeads / std::max(1, c.numKvHeads);
+    double flops = model::graphGptHeadFlops(model, positions);
+    for (int l = 0; l < c.numLayers; ++l) {
+        if (static_cast<size_t>(l) < skipLayers.size() && skipLayers[static_cast<size_t>(l)]) continue;
+        auto masked = [&](int h) {
+            return static_cast<size_t>(l) < headMask.size() && static_cast<size_t>(h) < headMask[static_cast<size_t>(l)].size() &&
+                   headMask[static_cast<size_t>(l)][static_cast<size_t>(h)];
+        };
+        int heads = 0, groups = 0;
+        for (int h = 0; h < c.numHeads; ++h) heads += !masked(h);
+        for (int g = 0; g < c.numKvHeads; ++g) {
+            bool any = false;
+            for (int h = g * group; h < (g + 1) * group; ++h) any = any || !masked(h);
+            groups += any;
+        }
+        // The layer's flops (graphGptLayerFlops) with H and KV replaced by what remains.
+        flops += model::graphGptLayerFlops(model, positions) -
+                 2.0 * S * D * d * (2.0 * (c.numHeads - heads) + 2.0 * (c.numKvHeads - groups)) -
+                 2.0 * 2.0 * S * S * d * (c.numHeads - heads);
+    }
+    return flops;
+}
+
 PruneResult prune(const model::GraphGptModel& model, const model::SequenceInput& input,
                   const PruneOptions& options) {
     const int L = model.config.numLayers;

@@ -102,6 +102,13 @@ PruneResult prune(const model::GraphGptModel& model, const model::SequenceInput&
 /// last layer's positions (see graphGptFlops).
 double prunedFlops(const model::GraphGptModel& model, const std::vector<int64_t>& layerPositions);
 
+/// FLOPs of a forward over `positions` positions with heads masked and layers skipped (the
+/// GTSP view of sparsity: a removed head's q and o slices, its scores and weighted values are
+/// not computed; its k and v slices go when every head of its kv group is removed; a skipped
+/// layer costs nothing). Masks as in RunOptions::headMask / skipLayers.
+double maskedFlops(const model::GraphGptModel& model, int64_t positions,
+                   const std::vector<std::vector<bool>>& headMask, const std::vector<bool>& skipLayers);
+
 /// One point of a sweep: mean over sequences (and over seeds for random) at one keep ratio.
 struct SweepPoint {
     PruneMethod method = PruneMethod::ZeroTPrune;

@@ -165,6 +165,24 @@ private slots:
         view->showOnGraphBox()->setChecked(true);
         QVERIFY(in->graphOverlayName().startsWith(QStringLiteral("survival")));
 
+        // Head masks: switch head 2 of layer 0 off by a click and skip layer 3 by its label; the
+        // output change equals a direct engine run with those masks.
+        QTest::mouseClick(view->maskGrid(), Qt::LeftButton, {}, view->maskGrid()->cellRect(0, 2).center());
+        QTest::mouseClick(view->maskGrid(), Qt::LeftButton, {}, view->maskGrid()->layerLabelRect(3).center());
+        QCOMPARE(view->maskGrid()->offCount(), 1 + d.model->config.numHeads);
+        QSignalSpy masked(view, &gts::PruningView::maskedRunReady);
+        view->startMaskedRun();
+        QVERIFY(masked.wait(20000));
+        gts::model::SequenceInput input;
+        input.ids = d.tokens->ids(d.model->vocab);
+        gts::model::RunOptions o;
+        o.headMask = view->maskGrid()->headMask();
+        o.skipLayers = view->maskGrid()->skipLayers();
+        QVERIFY(o.headMask[0][2] && o.skipLayers[3]);
+        const auto full = gts::model::runGraphGpt(*d.model, {input}).front();
+        const double change = gts::analysis::outputChange(*d.model, full, gts::model::runGraphGpt(*d.model, {input}, o).front());
+        QVERIFY2(view->maskText().contains(QString::number(change, 'g', 4)), qPrintable(view->maskText()));
+
         QSignalSpy swept(view, &gts::PruningView::sweepReady);
         view->startSweep();
         QVERIFY(swept.wait(60000));

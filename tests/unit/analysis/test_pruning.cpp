@@ -104,6 +104,31 @@ TEST(Pruning, CountsSpreadOverLayers) {
     EXPECT_THROW(pruneCounts(s, 4, 10, 1), std::invalid_argument);
 }
 
+TEST(Pruning, MaskedFlopsByHand) {
+    // A hand count for a 2-layer model, hidden 8, 4 heads of 2 in 2 kv groups, MLP 16, no head.
+    model::GraphGptModel m;
+    m.config.numLayers = 2;
+    m.config.hiddenSize = 8;
+    m.config.numHeads = 4;
+    m.config.numKvHeads = 2;
+    m.config.headDim = 2;
+    m.config.intermediateSize = 16;
+    m.weights.head = model::HeadKind::None;
+    const double S = 5;
+    // Per layer: projections 2·S·D·d·(2H + 2KV) = 2·5·8·2·12 = 1920; attention 4·S²·d·H = 800;
+    // MLP 2·S·3·D·I = 3840.
+    const double layer = 1920 + 800 + 3840;
+    EXPECT_DOUBLE_EQ(maskedFlops(m, 5, {}, {}), 2 * layer);
+    EXPECT_DOUBLE_EQ(model::graphGptFlops(m, 5), 2 * layer);
+    // Head 0 of layer 0: its q and o (2·S·D·d·2 = 320) and attention (4·S²·d = 200); its kv
+    // group still serves head 1.
+    EXPECT_DOUBLE_EQ(maskedFlops(m, 5, {{true, false, false, false}}, {}), 2 * layer - 520);
+    // Heads 0 and 1: also kv group 0's k and v (another 320).
+    EXPECT_DOUBLE_EQ(maskedFlops(m, 5, {{true, true, false, false}}, {}), 2 * layer - 2 * 520 - 320);
+    EXPECT_DOUBLE_EQ(maskedFlops(m, 5, {}, {false, true}), layer);
+    (void)S;
+}
+
 class ModelFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ModelFixture, ResumeEqualsAFullRun) {
