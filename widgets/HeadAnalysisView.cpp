@@ -118,8 +118,21 @@ HeadAnalysisView::HeadAnalysisView(Inspection* inspection, jobs::JobRunner* jobs
     scatterRow->addStretch(1);
     scatter_ = new MetricScatter(inspection, this);
 
+    // The head card: pattern thumbnail, metrics, ablation effect of the current head.
+    cardImage_ = new QLabel(this);
+    cardImage_->setFixedSize(128, 128);
+    cardImage_->setAlignment(Qt::AlignCenter);
+    cardText_ = new QLabel(this);
+    cardText_->setTextFormat(Qt::RichText);
+    cardText_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    cardText_->setWordWrap(true);
+    auto* card = new QHBoxLayout;
+    card->addWidget(cardImage_, 0, Qt::AlignTop);
+    card->addWidget(cardText_, 1);
+
     // The table and the scatter side by side: the view lives in a wide, short dock.
     auto* right = new QVBoxLayout;
+    right->addLayout(card);
     right->addLayout(scatterRow);
     right->addWidget(scatter_, 1);
     auto* body = new QHBoxLayout;
@@ -137,6 +150,7 @@ HeadAnalysisView::HeadAnalysisView(Inspection* inspection, jobs::JobRunner* jobs
     connect(scatterMetric_, &QComboBox::currentIndexChanged, this, &HeadAnalysisView::fillTable);
     connect(inspection_, &Inspection::dataChanged, this, &HeadAnalysisView::onDataChanged);
     connect(inspection_, &Inspection::analysisChanged, this, &HeadAnalysisView::fillTable);
+    connect(inspection_, &Inspection::selectionChanged, this, &HeadAnalysisView::updateCard);
     connect(inspection_, &Inspection::selectionChanged, this, &HeadAnalysisView::syncSelection);
     connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
         if (filling_) return;
@@ -329,12 +343,66 @@ void HeadAnalysisView::syncSelection() {
             table_->selectRow(r);
             filling_ = false;
             scatter_->update();
+            updateCard();
             return;
         }
     }
     table_->clearSelection();
     filling_ = false;
     scatter_->update();
+    updateCard();
+}
+
+QString HeadAnalysisView::cardText() const { return cardText_->text(); }
+
+void HeadAnalysisView::updateCard() {
+    const auto& stats = inspection_->headStats();
+    const bool single = inspection_->aggregation() == analysis::HeadAggregation::Single;
+    const analysis::HeadStats* s = nullptr;
+    if (stats && single)
+        for (const auto& h : stats->heads)
+            if (h.layer == inspection_->layer() && h.head == inspection_->head()) s = &h;
+    if (!s) {
+        cardImage_->clear();
+        cardText_->setText(stats ? tr("Pick a head (a row, a point, or a head-grid cell) to see its card.") : QString());
+        return;
+    }
+    // The pattern: the attention matrix, viridis scaled to its largest weight.
+    const auto& a = inspection_->attention();
+    const auto n = int(inspection_->attentionSize());
+    if (n > 0 && a.size() == size_t(n) * size_t(n)) {
+        QImage image(n, n, QImage::Format_RGB32);
+        const float top = std::max(1e-12f, *std::max_element(a.begin(), a.end()));
+        for (int i = 0; i < n; ++i) {
+            auto* line = reinterpret_cast<uint32_t*>(image.scanLine(i));
+            for (int j = 0; j < n; ++j)
+                line[j] = colormaps::argb(colormaps::ColorMap::Viridis, a[size_t(i) * size_t(n) + size_t(j)] / top);
+        }
+        cardImage_->setPixmap(QPixmap::fromImage(image.scaled(cardImage_->size(), Qt::IgnoreAspectRatio, Qt::FastTransformation)));
+    }
+    QString text = tr("<b>Head %1.%2</b>").arg(s->layer).arg(s->head);
+    if (s->noOp) text += tr(" — <i>no-op</i> (%1 of its attention on sinks)").arg(s->sinkMass, 0, 'f', 2);
+    text += tr("<br>entropy %1 · confidence %2 · self %3<br>sequence distance %4 · same node %5")
+                .arg(s->entropy, 0, 'f', 3).arg(s->confidence, 0, 'f', 3).arg(s->selfMass, 0, 'f', 3)
+                .arg(s->sequenceDistance, 0, 'f', 2).arg(s->sameNodeMass, 0, 'f', 3);
+    if (s->hopChance.size() > 1 && s->hopChance[1] > 0)
+        text += tr("<br>1 hop: %1 of its attention, %2× chance · mean hops %3")
+                    .arg(s->hopProfile[1], 0, 'f', 3).arg(s->hopProfile[1] / s->hopChance[1], 0, 'f', 2).arg(s->meanHops, 0, 'f', 2);
+    if (const auto& ab = inspection_->ablation();
+        ab && size_t(s->layer) < ab->headChange.size() && size_t(s->head) < ab->headChange[size_t(s->layer)].size()) {
+        const double causal = ab->headChange[size_t(s->layer)][size_t(s->head)];
+        int rank = 1, total = 0;
+        for (const auto& row : ab->headChange)
+            for (double v : row) {
+                ++total;
+                rank += v > causal;
+            }
+        text += tr("<br>ablation: output change %1 (%2), rank %3 of %4")
+                    .arg(causal, 0, 'g', 4).arg(QString::fromLatin1(analysis::outputMeasureName(ab->measure))).arg(rank).arg(total);
+    } else {
+        text += tr("<br><i>ablate to see its causal effect</i>");
+    }
+    cardText_->setText(text);
 }
 
 // --- MetricScatter ---------------------------------------------------------------------------

@@ -37,6 +37,8 @@ public:
     /// Draws rollout ("rollout") or flow ("flow") saliency on the graph; "" clears it.
     void showSaliency(const QString& method);
     QString statusText() const;
+    /// The head card: the current head's pattern, its metrics and ablation effect.
+    QString cardText() const;
 
     /// The columns of the table, by metric name (namedValues), in order.
     static const std::vector<std::pair<QString, QString>>& columns();
@@ -52,6 +54,7 @@ private:
     void computeStats();
     void fillTable();
     void syncSelection();
+    void updateCard();
 
     Inspection* inspection_;
     jobs::JobRunner* jobs_;
@@ -61,6 +64,8 @@ private:
     QComboBox* saliency_ = nullptr;
     QPushButton* ablate_ = nullptr;
     QLabel* status_ = nullptr;
+    QLabel* cardImage_ = nullptr;
+    QLabel* cardText_ = nullptr;
     bool filling_ = false;
 };
 

@@ -104,6 +104,9 @@ private slots:
         QTest::mouseClick(view->scatter(), Qt::LeftButton, {}, view->scatter()->pointPosition(3).toPoint());
         QCOMPARE(in->layer(), p0.layer);
         QCOMPARE(in->head(), p0.head);
+        // The head card names the head and its ablation effect.
+        QVERIFY2(view->cardText().contains(QStringLiteral("Head %1.%2").arg(p0.layer).arg(p0.head)), qPrintable(view->cardText()));
+        QVERIFY2(view->cardText().contains(QString::number(p0.y, 'g', 4)), qPrintable(view->cardText()));
         QDir().mkpath(QStringLiteral(GTS_TEST_OUTPUT_DIR));
         w->grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/analysis-heads.png"));
 
