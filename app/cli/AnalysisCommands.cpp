@@ -3,6 +3,7 @@
 // gtscope-cli prune MODEL GRAPH       — Zero-TPrune or random token pruning; --sweep for curves
 
 #include <cmath>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -56,7 +57,10 @@ Loaded loadInputs(const CliArgs& a, size_t firstGraphArg) {
         io::ReadOptions ro = graphReadOptions(a);
         std::vector<io::ParseError> unreadable;
         ro.skipped = &unreadable;
-        const auto graphs = io::readGraphs(path, ro);
+        // FILE#N names one record (readGraph understands it); a plain file gives all of them.
+        const bool oneRecord = !std::filesystem::exists(path) && path.find('#') != std::string::npos;
+        const auto graphs = oneRecord ? std::vector<Graph>{io::readGraph(path, graphReadOptions(a))}
+                                      : io::readGraphs(path, ro);
         d.skipped += unreadable.size();
         if (!unreadable.empty() && d.firstSkipReason.empty()) d.firstSkipReason = unreadable.front().what();
         for (size_t i = 0; i < graphs.size(); ++i) {
@@ -208,12 +212,13 @@ int runAblate(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
     valued.insert({"seed", "start", "path", "threads"});
     auto flags = kTokenizeFlags;
-    flags.insert({"json", "no-layers"});
+    flags.insert({"json", "no-layers", "no-reuse"});
     CliArgs a(args, flags, valued);
-    a.requirePositional(2, "gtscope-cli ablate MODEL GRAPH[#N] [--seed N] [--no-layers] [--json]");
+    a.requirePositional(2, "gtscope-cli ablate MODEL GRAPH[#N] [--seed N] [--no-layers] [--no-reuse] [--json]");
     const Loaded d = loadInputs(a, 1);
     analysis::AblationOptions o;
     o.layers = !a.flag("no-layers");
+    o.reuseActivations = !a.flag("no-reuse");
     o.threads = static_cast<int>(parseCount(a, "threads", 0));
     const auto t0 = std::chrono::steady_clock::now();
     const analysis::Ablation r = analysis::ablate(*d.model, d.inputs.front(), o);

@@ -133,6 +133,7 @@ Ablation ablate(const model::GraphGptModel& model, const model::SequenceInput& i
         model::RunOptions o;
         o.threads = options.threads;
         o.cancel = options.cancel;
+        if (!options.reuseActivations) return o;
         o.resume.layer = layer;
         if (layer == 0) {
             o.resume.residual = full.embeddings;

@@ -32,6 +32,9 @@ double outputChange(const model::GraphGptModel& model, const model::RunResult& f
 struct AblationOptions {
     bool heads = true;
     bool layers = true;
+    /// Start each ablated run from the full run's residual stream below the ablated layer
+    /// (false: every run from the embeddings, for comparison).
+    bool reuseActivations = true;
     int threads = 0;
     /// (done, total) runs.
     std::function<void(int64_t, int64_t)> progress;

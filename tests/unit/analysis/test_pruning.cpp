@@ -216,6 +216,12 @@ TEST_P(ModelFixture, AblationMatchesDirectMaskedRuns) {
         EXPECT_NEAR(a.layerChange[static_cast<size_t>(l)], direct, 1e-4 + 1e-3 * direct);
     }
     EXPECT_GT(largest, 0.0) << "no head changes the output at all";
+    AblationOptions fromScratch;
+    fromScratch.reuseActivations = false;
+    const Ablation b = ablate(*model, input, fromScratch);
+    for (int l = 0; l < L; ++l)
+        for (int h = 0; h < H; ++h)
+            EXPECT_NEAR(a.headChange[size_t(l)][size_t(h)], b.headChange[size_t(l)][size_t(h)], 1e-4 + 1e-3 * b.headChange[size_t(l)][size_t(h)]);
 }
 
 TEST_P(ModelFixture, PruningRunsTheScheduleAndCountsFlops) {
