@@ -85,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setAcceptDrops(true);
     inspection_ = new Inspection(this);
     undo_ = new QUndoStack(this);
+    connect(undo_, &QUndoStack::indexChanged, this, [this] { updateGraphStatus(); });
     editor_ = new GraphEditor(this, undo_, this);
     // Jobs post their results to the UI thread through the event loop.
     jobs_ = std::make_unique<jobs::JobRunner>([this](std::function<void()> fn) {
@@ -301,7 +302,8 @@ void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const
     tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
     startLayout();
     lastError_.clear();
-    statusGraph_->setText(tr("%1 — %2 nodes, %3 edges").arg(label).arg(graph_->nodeCount()).arg(graph_->edgeCount()));
+    graphLabel_ = label;
+    updateGraphStatus();
     setWindowTitle(tr("%1 — GTScope").arg(label));
     central_->setCurrentWidget(canvas_);
 }
@@ -311,12 +313,19 @@ void MainWindow::replaceGraph(std::shared_ptr<Graph> g, std::shared_ptr<const No
     graph_ = std::move(g);
     editLayout_ = std::move(layout);
     editLayoutGraph_ = graph_.get();
-    statusGraph_->setText(tr("%1 (edited) — %2 nodes, %3 edges")
-                              .arg(QFileInfo(graphPath_).fileName())
-                              .arg(graph_->nodeCount())
-                              .arg(graph_->edgeCount()));
+    updateGraphStatus();
     tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
     if (!editLayout_) startLayout();
+}
+
+QString MainWindow::graphStatusText() const { return statusGraph_->text(); }
+
+void MainWindow::updateGraphStatus() {
+    if (!graph_) return;
+    // Back at the saved (opened) state after undos, the graph is no longer "edited". During an
+    // undo the stack's index moves after the command ran, so indexChanged calls this again.
+    const QString text = undo_->isClean() ? tr("%1 — %2 nodes, %3 edges") : tr("%1 (edited) — %2 nodes, %3 edges");
+    statusGraph_->setText(text.arg(graphLabel_).arg(graph_->nodeCount()).arg(graph_->edgeCount()));
 }
 
 void MainWindow::pushEdit(const QString& text, std::shared_ptr<Graph> after,
@@ -443,6 +452,9 @@ void MainWindow::openModel(const QString& path, bool quiet) {
 }
 
 void MainWindow::rerun() {
+    // Only the newest request may deliver: a run that finished before a later edit or undo
+    // (its result already queued) must not show a graph that is gone.
+    const uint64_t generation = ++runGeneration_;
     const auto& seq = tokens_->sequence();
     InspectionData data;
     data.graph = graph_;
@@ -489,8 +501,9 @@ void MainWindow::rerun() {
             return std::make_shared<const model::RunResult>(
                 model::runGraphGpt(*model, {input}, options).front());
         },
-        [this, data](std::shared_ptr<const model::RunResult> result) mutable {
+        [this, data, generation](std::shared_ptr<const model::RunResult> result) mutable {
             jobEnded();
+            if (generation != runGeneration_ || data.graph != graph_) return;
             data.result = std::move(result);
             if (data.graph == inspection_->data().graph && inspection_->data().layout)
                 data.layout = inspection_->data().layout;

@@ -79,6 +79,8 @@ public:
     HeadAnalysisView* headAnalysisView() const { return analysis_; }
     PruningView* pruningView() const { return pruning_; }
     QString lastError() const { return lastError_; }
+    /// The status bar's graph text (name, counts, "(edited)").
+    QString graphStatusText() const;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -107,6 +109,8 @@ private:
     void jobStarted(const QString& what);
     void jobEnded();
     void updateRecentMenu();
+    /// "name — n nodes, m edges", with "(edited)" unless the undo stack is clean.
+    void updateGraphStatus();
     void addRecent(const QString& path);
 
     std::shared_ptr<Graph> graph_;
@@ -120,6 +124,8 @@ private:
     QToolButton* cancel_ = nullptr;
     QTimer* jobPoll_ = nullptr;
     QString graphPath_;
+    QString graphLabel_;
+    uint64_t runGeneration_ = 0;
     QString lastError_;
     GraphSummaryView* summary_ = nullptr;
     TokenTableView* tokens_ = nullptr;

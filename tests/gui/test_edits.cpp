@@ -211,6 +211,43 @@ private slots:
         QCOMPARE(prediction(*w), original);
     }
 
+    void undosInOneTurnShowTheLastGraph() {
+        MainWindow* w = demo();
+        if (!w) QSKIP("the molecule-tpsa demo is not shipped in this tree");
+        gts::GraphEditor* editor = w->graphEditor();
+        QSignalSpy ran(w, &MainWindow::runFinished);
+        const gts::Graph before = *w->graph();
+        const float original = prediction(*w);
+        QVERIFY(!w->graphStatusText().contains(QStringLiteral("(edited)")));
+        QVERIFY(editor->addNode(0));
+        QVERIFY(waitForRun(*w, ran));
+        QVERIFY(editor->removeEdge(0));
+        QVERIFY(waitForRun(*w, ran));
+        QVERIFY(w->graphStatusText().contains(QStringLiteral("(edited)")));
+        // Both undos before the event loop runs again: only the last graph's run may show.
+        w->undoStack()->undo();
+        w->undoStack()->undo();
+        QVERIFY(waitForRun(*w, ran));
+        QTest::qWait(100);  // anything stale still queued would arrive now
+        QCOMPARE(w->inspection()->data().graph.get(), w->graph());
+        QVERIFY(sameGraph(*w->graph(), before));
+        QCOMPARE(prediction(*w), original);
+        QVERIFY2(!w->graphStatusText().contains(QStringLiteral("(edited)")), qPrintable(w->graphStatusText()));
+        // Redo, redo, undo in one turn: the graph with the added atom.
+        w->undoStack()->redo();
+        w->undoStack()->redo();
+        w->undoStack()->undo();
+        QVERIFY(waitForRun(*w, ran));
+        QTest::qWait(100);
+        QCOMPARE(w->inspection()->data().graph.get(), w->graph());
+        QCOMPARE(w->graph()->nodeCount(), before.nodeCount() + 1);
+        QCOMPARE(w->inspection()->data().result->positions.size(), w->inspection()->data().tokens->positions.size());
+        QVERIFY(w->graphStatusText().contains(QStringLiteral("(edited)")));
+        w->undoStack()->undo();
+        QVERIFY(waitForRun(*w, ran));
+        QCOMPARE(prediction(*w), original);
+    }
+
     void removeAndAddEdgesAreOneStepEach() {
         MainWindow* w = demo();
         if (!w) QSKIP("the molecule-tpsa demo is not shipped in this tree");
