@@ -122,7 +122,7 @@ GraphCanvas::GraphCanvas(Inspection* inspection, QWidget* parent)
     connect(inspection_, &Inspection::dataChanged, this, &GraphCanvas::onDataChanged);
     connect(inspection_, &Inspection::layoutChanged, this, [this] {
         rebuildGeometry();
-        fitPending_ = true;
+        if (!userView_ || inspection_->data().openSerial != fittedSerial_) fitPending_ = true;
         update();
     });
     connect(inspection_, &Inspection::selectionChanged, this, [this] {
@@ -143,7 +143,8 @@ GraphCanvas::~GraphCanvas() {
 
 void GraphCanvas::onDataChanged() {
     rebuildGeometry();
-    fitPending_ = true;
+    // Fit a newly opened graph; an edit or a re-run keeps the view the user chose.
+    if (!userView_ || inspection_->data().openSerial != fittedSerial_) fitPending_ = true;
     update();
 }
 
@@ -332,6 +333,8 @@ void GraphCanvas::fit() {
     centerY_ = 0.5 * (double(*minY) + double(*maxY));
     fitPending_ = false;
     fitted_ = true;
+    userView_ = false;
+    fittedSerial_ = inspection_->data().openSerial;
     viewChanged();
 }
 
@@ -341,6 +344,7 @@ void GraphCanvas::viewChanged() {
 }
 
 void GraphCanvas::zoomAt(QPointF anchor, double factor) {
+    userView_ = true;
     const QPointF before = toLayout(anchor);
     scale_ = std::clamp(scale_ * factor, 1e-9, 1e9);
     const QPointF after = toLayout(anchor);
@@ -790,7 +794,7 @@ void GraphCanvas::drawOverlay() {
     overlayResized_ = rect != overlayRect_;
     overlayRect_ = rect;
     // A fitted view follows the overlay's width; a view the user moved stays.
-    if (overlayResized_ && fitted_) fitPending_ = true;
+    if (overlayResized_ && fitted_ && !userView_) fitPending_ = true;
     if (!open) {
         ImGui::End();
         return;
@@ -1024,6 +1028,7 @@ void GraphCanvas::mouseMoveEvent(QMouseEvent* e) {
         if (!dragging_ && (e->position() - pressPos_).manhattanLength() >= kClickSlopPx) dragging_ = true;
         if (dragging_) {
             const QPointF delta = e->position() - lastDragPos_;
+            userView_ = true;
             centerX_ -= delta.x() / scale_;
             centerY_ += delta.y() / scale_;
             lastDragPos_ = e->position();

@@ -151,6 +151,8 @@ private:
     // View: layout point at the viewport centre, and logical pixels per layout unit.
     double centerX_ = 0.0, centerY_ = 0.0, scale_ = 1.0;
     bool fitPending_ = true;
+    bool userView_ = false;        ///< panned or zoomed since the last fit
+    uint64_t fittedSerial_ = 0;    ///< InspectionData::openSerial of the last fit
     bool fitted_ = false;  ///< the view is still the last fit (no pan or zoom since)
 
     // Derived from the data; rebuilt when it changes.

@@ -34,6 +34,9 @@ struct InspectionData {
     std::shared_ptr<const NodeLayout> layout;
     QString graphPath;
     QString modelPath;
+    /// Which opened graph this is: a newly opened graph gets a new number, its edits keep it
+    /// (the canvas fits the view to a new graph only, keeping the user's pan and zoom).
+    uint64_t openSerial = 0;
 };
 
 /// Something in the graph or the sequence; -1 / kNoIndex fields are unset.

@@ -296,6 +296,7 @@ bool MainWindow::openSmiles(const QString& smiles) {
 
 void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const QString& path) {
     undo_->clear();  // edits belong to the graph they were made on
+    ++openSerial_;
     summary_->showSummary(summarize(*g));
     graph_ = std::move(g);
     graphPath_ = path;
@@ -459,11 +460,13 @@ void MainWindow::rerun() {
     InspectionData data;
     data.graph = graph_;
     data.graphPath = graphPath_;
+    data.openSerial = openSerial_;
     data.model = model_;
     data.modelPath = modelPath_;
     if (seq) data.tokens = std::make_shared<const TokenSequence>(*seq);
     if (graph_ == inspection_->data().graph) data.layout = inspection_->data().layout;
     else if (editLayoutGraph_ == graph_.get()) data.layout = editLayout_;
+    else if (graph_ && laidOutGraph_.lock() == graph_) data.layout = laidOut_;
     if (!graph_ || !model_ || !seq) {
         jobs_->cancel("run");
         inspection_->setData(std::move(data));
@@ -507,6 +510,8 @@ void MainWindow::rerun() {
             data.result = std::move(result);
             if (data.graph == inspection_->data().graph && inspection_->data().layout)
                 data.layout = inspection_->data().layout;
+            else if (!data.layout && laidOutGraph_.lock() == data.graph)
+                data.layout = laidOut_;
             statusRun_->setText(tr("ran in %1 ms").arg(data.result->milliseconds, 0, 'f', 1));
             inspection_->setData(std::move(data));
             emit runFinished();
@@ -540,7 +545,12 @@ void MainWindow::startLayout() {
         },
         [this, graph](std::shared_ptr<const NodeLayout> l) {
             jobEnded();
-            if (graph == graph_) inspection_->setLayout(std::move(l));
+            if (graph != graph_) return;
+            // Kept for the run of this graph when the Inspection still shows the previous one
+            // (the layout finished first).
+            laidOut_ = l;
+            laidOutGraph_ = graph;
+            if (inspection_->data().graph == graph) inspection_->setLayout(std::move(l));
         },
         [this](const std::string& error) {
             jobEnded();

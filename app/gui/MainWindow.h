@@ -126,6 +126,7 @@ private:
     QString graphPath_;
     QString graphLabel_;
     uint64_t runGeneration_ = 0;
+    uint64_t openSerial_ = 0;
     QString lastError_;
     GraphSummaryView* summary_ = nullptr;
     TokenTableView* tokens_ = nullptr;
@@ -138,6 +139,9 @@ private:
     GraphEditor* editor_ = nullptr;
     std::shared_ptr<const NodeLayout> editLayout_;
     const Graph* editLayoutGraph_ = nullptr;
+    /// The last layout job's result and the graph it is for.
+    std::shared_ptr<const NodeLayout> laidOut_;
+    std::weak_ptr<const Graph> laidOutGraph_;
     QStackedWidget* central_ = nullptr;
     AttentionMatrixView* matrix_ = nullptr;
     HeadGrid* heads_ = nullptr;

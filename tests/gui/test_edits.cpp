@@ -248,6 +248,35 @@ private slots:
         QCOMPARE(prediction(*w), original);
     }
 
+    void anEditKeepsTheUsersViewANewGraphIsFitted() {
+        MainWindow* w = demo();
+        if (!w) QSKIP("the molecule-tpsa demo is not shipped in this tree");
+        QSignalSpy ran(w, &MainWindow::runFinished);
+        gts::GraphCanvas* canvas = w->canvas();
+        QTest::qWait(50);
+        const double fittedZoom = canvas->zoom();
+        canvas->zoomAt(QPointF(canvas->width() / 2.0, canvas->height() / 2.0), 2.0);
+        QTest::qWait(50);
+        const double zoomed = canvas->zoom();
+        QVERIFY(std::abs(zoomed - 2 * fittedZoom) < 1e-6 * zoomed);
+        QVERIFY(w->graphEditor()->addNode(0));
+        QVERIFY(waitForRun(*w, ran));
+        QTest::qWait(100);  // paint: a pending fit would happen here
+        QCOMPARE(canvas->zoom(), zoomed);
+        w->undoStack()->undo();
+        QVERIFY(waitForRun(*w, ran));
+        QTest::qWait(100);
+        QCOMPARE(canvas->zoom(), zoomed);
+        // Another graph: fitted again.
+        QVERIFY(w->openSmiles(QStringLiteral("CCO")));
+        QVERIFY(waitForRun(*w, ran));
+        QTRY_VERIFY_WITH_TIMEOUT(w->jobRunner()->active() == 0 && w->inspection()->data().layout, 20000);
+        QTest::qWait(100);
+        QVERIFY(std::abs(canvas->zoom() - zoomed) > 1e-6 * zoomed);
+        // Back to the demo for the other cases.
+        window_.reset();
+    }
+
     void removeAndAddEdgesAreOneStepEach() {
         MainWindow* w = demo();
         if (!w) QSKIP("the molecule-tpsa demo is not shipped in this tree");
