@@ -148,6 +148,13 @@ void GraphCanvas::onDataChanged() {
     update();
 }
 
+bool GraphCanvas::waitingForLayout() const {
+    const auto& data = inspection_->data();
+    const size_t n = data.graph ? data.graph->nodeCount() : 0;
+    const bool laidOut = data.layout && data.layout->x.size() == n && data.layout->y.size() == n;
+    return !laidOut && data.graph && data.graph->edgeCount() > kPlaceholderEdgeLimit;
+}
+
 const NodeLayout& GraphCanvas::shownLayout() const {
     const auto& data = inspection_->data();
     const size_t n = data.graph ? data.graph->nodeCount() : 0;
@@ -721,7 +728,10 @@ void GraphCanvas::paintGL() {
     const GLsizei fbh = GLsizei(std::lround(height() * devicePixelRatioF()));
     glViewport(0, 0, fbw, fbh);
     lastLod_ = edgeLod();
-    drawEdges(lastLod_, edgeWidthScale());
+    // Until the layout job delivers, nodes sit on a placeholder circle where every edge is a
+    // chord across the canvas: drawing many of them costs llvmpipe ~0.7 s a frame for a
+    // picture that says nothing, so large graphs show their nodes only until then.
+    if (!waitingForLayout()) drawEdges(lastLod_, edgeWidthScale());
     // Highlights are built from edgeWidthPx, already at this level of detail.
     drawBatch(highlightEdges_);
     drawBatch(nodes_);
@@ -926,6 +936,7 @@ void GraphCanvas::drawOverlay() {
     const Graph* graph = data.graph.get();
     ImGui::TextDisabled("%zu nodes, %zu edges · frame %.1f ms", graph ? graph->nodeCount() : size_t(0),
                         graph ? graph->edgeCount() : size_t(0), mean);
+    if (waitingForLayout()) ImGui::TextDisabled("laying out: edges appear with the layout");
     ImGui::TextDisabled("drag: pan · wheel: zoom · F: fit");
     ImGui::End();
 }

@@ -55,6 +55,9 @@ public:
     /// Zooms by `factor` keeping the layout point under `anchor` (widget pixels) in place.
     void zoomAt(QPointF anchor, double factor);
     double zoom() const { return scale_; }
+    /// True while a large graph waits for its layout (only its nodes are drawn meanwhile).
+    bool waitingForLayout() const;
+    static constexpr size_t kPlaceholderEdgeLimit = 2000;
 
     QColor backgroundColor() const;
     void setOverlayVisible(bool visible);

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QRegularExpression>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFile>
@@ -61,6 +62,8 @@ namespace gts {
 
 namespace {
 constexpr int kMaxRecentFiles = 10;
+/// Graph files up to this size are read on the UI thread (a few ms); larger ones by a job.
+constexpr qint64 kReadInPlaceBytes = 256 * 1024;
 const char* kGraphFilter =
     "Graphs (*.gml *.graphml *.xml *.gexf *.json *.edges *.edgelist *.csv *.tsv *.txt *.smi "
     "*.smiles *.sdf *.sd *.mol *.gz);;All files (*)";
@@ -267,18 +270,64 @@ void MainWindow::createActions() {
 }
 
 bool MainWindow::openGraph(const QString& path, bool quiet) {
-    try {
-        auto g = std::make_shared<Graph>(io::readGraph(path.toStdString()));
-        showGraph(std::move(g), QFileInfo(path).fileName(), path);
-        addRecent(path);
-        listRecords(path);
-        return true;
-    } catch (const std::exception& e) {
-        lastError_ = QString::fromStdString(e.what());
+    // "file.sdf#3" names a record; the size that matters is the file's.
+    QString file = path;
+    static const QRegularExpression record(QStringLiteral("#\\d+$"));
+    if (!QFileInfo::exists(file)) file.remove(record);
+    const QFileInfo info(file);
+    auto fail = [this, path, quiet](const QString& error) {
+        lastError_ = error;
         statusBar()->showMessage(tr("Could not open %1: %2").arg(path, lastError_), 10000);
         if (!quiet) QMessageBox::warning(this, tr("Could not open graph"), lastError_);
+        emit graphOpened(false);
+    };
+    if (!info.exists()) {
+        fail(tr("no such file: %1").arg(file));
         return false;
     }
+    if (info.isFile() && info.size() <= kReadInPlaceBytes) {
+        // Small files (every shipped graph) are read at once: the graph is there on return.
+        try {
+            auto g = std::make_shared<Graph>(io::readGraph(path.toStdString()));
+            showGraph(std::move(g), QFileInfo(path).fileName(), path);
+            addRecent(path);
+            listRecords(path);
+            emit graphOpened(true);
+            return true;
+        } catch (const std::exception& e) {
+            fail(QString::fromStdString(e.what()));
+            return false;
+        }
+    }
+    // Large files and folders are read and summarized by a job; the window stays live.
+    struct Opened {
+        std::shared_ptr<Graph> graph;
+        GraphSummary summary;
+    };
+    jobStarted(tr("Opening %1").arg(QFileInfo(path).fileName()));
+    statusBar()->showMessage(tr("Opening %1…").arg(path));
+    jobs_->submit<std::shared_ptr<Opened>>(
+        "open",
+        [p = path.toStdString()](jobs::JobContext& context) {
+            auto o = std::make_shared<Opened>();
+            o->graph = std::make_shared<Graph>(io::readGraph(p));
+            context.throwIfCancelled();
+            o->summary = summarize(*o->graph);
+            return o;
+        },
+        [this, path](std::shared_ptr<Opened> o) {
+            jobEnded();
+            statusBar()->clearMessage();
+            showGraph(std::move(o->graph), QFileInfo(path).fileName(), path, &o->summary);
+            addRecent(path);
+            listRecords(path);
+            emit graphOpened(true);
+        },
+        [this, fail](const std::string& error) {
+            jobEnded();
+            fail(QString::fromStdString(error));
+        });
+    return true;
 }
 
 bool MainWindow::openSmiles(const QString& smiles) {
@@ -294,10 +343,11 @@ bool MainWindow::openSmiles(const QString& smiles) {
     }
 }
 
-void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const QString& path) {
+void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const QString& path,
+                           const GraphSummary* summary) {
     undo_->clear();  // edits belong to the graph they were made on
     ++openSerial_;
-    summary_->showSummary(summarize(*g));
+    summary_->showSummary(summary ? *summary : summarize(*g));
     graph_ = std::move(g);
     graphPath_ = path;
     tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "graph/Graph.h"
+#include "graph/GraphSummary.h"
 #include "Inspection.h"
 #include "model/ModelFolder.h"
 
@@ -43,8 +44,11 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Opens a graph file ("file.sdf#3" picks a record). On failure shows the error in the
-    /// status bar and a message box (unless `quiet`), keeps the current graph, returns false.
+    /// Opens a graph file ("file.sdf#3" picks a record). A small file is read at once; a large
+    /// file or a folder is read by a background job (true means started; graphOpened says how
+    /// it ended). On failure shows the error in the status bar and a message box (unless
+    /// `quiet`), keeps the current graph, and returns false (read at once) or emits
+    /// graphOpened(false).
     bool openGraph(const QString& path, bool quiet = false);
     const Graph* graph() const { return graph_.get(); }
     /// Loads a model folder (or weights file) in the background; the graph is re-run with it
@@ -91,6 +95,8 @@ protected:
 signals:
     /// A run finished and its result is in the Inspection (tests wait for it).
     void runFinished();
+    /// A graph was opened (or could not be: `ok` false).
+    void graphOpened(bool ok);
     /// A model finished loading (or failed: `ok` false).
     void modelLoaded(bool ok);
 
@@ -100,7 +106,8 @@ private:
     /// Tokenizes (TokenTableView) and runs the model on the current graph as the "run" job.
     void rerun();
     /// Shows a graph read or typed: summary, tokens (then the run), layout, title.
-    void showGraph(std::shared_ptr<Graph> g, const QString& label, const QString& path);
+    void showGraph(std::shared_ptr<Graph> g, const QString& label, const QString& path,
+                   const GraphSummary* summary = nullptr);
     /// Lists the records of a multi-record file in the graph browser (a background job).
     void listRecords(const QString& path);
     /// Computes the graph's layout as the "layout" job (Auto: RDKit depiction for molecules,
