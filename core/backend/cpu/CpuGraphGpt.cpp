@@ -37,6 +37,10 @@ constexpr Index kMaxPackRows = 8192;
 /// A calling thread keeps its workspace between runs up to this size (fresh memory costs a
 /// page fault per 4 KiB on first touch, a large share of a short run); larger ones are freed.
 constexpr size_t kKeptWorkspaceBytes = size_t{256} << 20;
+/// Above this many positions a head's attention runs blockwise (no S×S scores) unless the
+/// full map is captured; below it one S×S product is faster. Blocks: 128 queries × 512 keys.
+constexpr Index kDenseAttentionMaxPositions = 2048;
+constexpr Index kQueryBlock = 128, kKeyBlock = 512;
 
 /// Grow-only float storage viewed as a row-major matrix of any shape that fits.
 class Buffer {
@@ -57,6 +61,9 @@ struct Workspace {
     Buffer x, normed, q, k, v, attn, proj, gate, up, scoreA, scoreB;
     /// Per worker thread: one head's S×S scores.
     tbb::enumerable_thread_specific<Buffer> scratch;
+    /// Per worker thread, blockwise attention: a block's scores and output, the accumulated
+    /// output of a query block.
+    tbb::enumerable_thread_specific<Buffer> blockScores, blockOut, blockAcc;
     bool inUse = false;
 
     size_t bytes() const {
@@ -64,6 +71,8 @@ struct Workspace {
         for (const Buffer* b : {&x, &normed, &q, &k, &v, &attn, &proj, &gate, &up, &scoreA, &scoreB})
             total += b->bytes();
         for (const Buffer& b : scratch) total += b.bytes();
+        for (const auto* set : {&blockScores, &blockOut, &blockAcc})
+            for (const Buffer& b : *set) total += b.bytes();
         return total;
     }
 };
@@ -376,6 +385,71 @@ private:
         return static_cast<size_t>(head) < heads.size() && heads[static_cast<size_t>(head)];
     }
 
+    /// Blockwise attention for long sequences when nothing needs the full S×S map.
+    bool blockwise(Index S) const {
+        if (options_.attentionBlock > 0) return true;
+        return options_.attentionBlock == 0 && S > kDenseAttentionMaxPositions;
+    }
+
+    /// out = softmax(Q Kᵀ · scale + mask) V without forming S×S: query blocks of Bq rows,
+    /// key blocks of Bk. Each key block gives its own softmax output o_b and log-sum-exp
+    /// lse_b per row; blocks merge by the rule FlashAttention and ring attention use:
+    ///   lse = max(lse1, lse2) + log1p(exp(−|lse1 − lse2|)),
+    ///   out = exp(lse1 − lse) · out1 + exp(lse2 − lse) · out2,
+    /// so memory is O(Bq·Bk + Bq·d) per thread instead of O(S²).
+    template <typename QBlock, typename KBlock, typename VBlock, typename OutBlock>
+    void blockwiseAttention(const QBlock& Q, const KBlock& K, const VBlock& V, OutBlock& out, float scale) {
+        const Index S = Q.rows(), d = Q.cols();
+        const Index Bq = options_.attentionBlock > 0 ? options_.attentionBlock : kQueryBlock;
+        const Index Bk = options_.attentionBlock > 0 ? options_.attentionBlock : kKeyBlock;
+        const bool causal = cfg_.causalAttention;
+        constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+        for (Index i0 = 0; i0 < S; i0 += Bq) {
+            const Index bq = std::min(Bq, S - i0);
+            MatrixMap acc = ws_.blockAcc.local().shape(bq, d);
+            std::vector<float> lse(static_cast<size_t>(bq), kNegInf);
+            for (Index j0 = 0; j0 < S; j0 += Bk) {
+                if (causal && j0 > i0 + bq - 1) break;  // every key of this block is in the future
+                const Index bk = std::min(Bk, S - j0);
+                MatrixMap s = ws_.blockScores.local().shape(bq, bk);
+                s.noalias() = (Q.middleRows(i0, bq) * K.middleRows(j0, bk).transpose()) * scale;
+                if (causal)
+                    for (Index r = 0; r < bq; ++r) {
+                        const Index allowed = i0 + r - j0 + 1;  // keys j0 .. i0 + r
+                        if (allowed < bk) s.row(r).tail(bk - std::max<Index>(allowed, 0)).setConstant(kNegInf);
+                    }
+                std::vector<float> blockLse(static_cast<size_t>(bq), kNegInf);
+                for (Index r = 0; r < bq; ++r) {
+                    auto row = s.row(r).array();
+                    const float m = row.maxCoeff();
+                    if (m == kNegInf) {
+                        row.setZero();
+                        continue;
+                    }
+                    row = (row - m).exp();
+                    const float sum = row.sum();
+                    row *= 1.0f / sum;
+                    blockLse[static_cast<size_t>(r)] = m + std::log(sum);
+                }
+                MatrixMap o = ws_.blockOut.local().shape(bq, d);
+                o.noalias() = s * V.middleRows(j0, bk);
+                for (Index r = 0; r < bq; ++r) {
+                    const float l1 = lse[static_cast<size_t>(r)], l2 = blockLse[static_cast<size_t>(r)];
+                    if (l2 == kNegInf) continue;
+                    if (l1 == kNegInf) {
+                        acc.row(r) = o.row(r);
+                        lse[static_cast<size_t>(r)] = l2;
+                        continue;
+                    }
+                    const float merged = std::max(l1, l2) + std::log1p(std::exp(-std::abs(l1 - l2)));
+                    acc.row(r) = std::exp(l1 - merged) * acc.row(r) + std::exp(l2 - merged) * o.row(r);
+                    lse[static_cast<size_t>(r)] = merged;
+                }
+            }
+            out.middleRows(i0, bq) = acc;
+        }
+    }
+
     void block(int layer, bool capture) {
         const auto& L = w_.layers[static_cast<size_t>(layer)];
         const float eps = static_cast<float>(cfg_.rmsNormEps);
@@ -422,11 +496,20 @@ private:
             const bool masked = headMasked(layer, h);
             if (masked) out.setZero();  // the head's output is removed; its pattern may be shown
             if (masked && !wantAttention && !wantScores) return;
+            const bool showMaskedPattern = masked;
             const int g = h / group;
             const auto Q = q.block(seq.offset, Index{h} * d, S, d);
             const auto K = k.block(seq.offset, Index{g} * d, S, d);
             const auto V = v.block(seq.offset, Index{g} * d, S, d);
             model::LayerCapture* c = capture ? &results_[seq.input].layers.back() : nullptr;
+            if (!wantAttention && !wantScores && blockwise(S)) {
+                blockwiseAttention(Q, K, V, out, scale);
+                if (wantHeadOutputs) {
+                    MatrixMap ho(c->headOutputs.mutableData() + static_cast<size_t>(h) * S * D, S, D);
+                    ho.noalias() = out * Wo.middleCols(Index{h} * d, d).transpose();
+                }
+                return;
+            }
             // Probabilities go straight into the capture when one is wanted.
             MatrixMap p = wantAttention
                               ? MatrixMap(c->attention.mutableData() + static_cast<size_t>(h) * S * S, S, S)
@@ -443,7 +526,7 @@ private:
                 row = (row - m).exp();
                 row *= 1.0f / row.sum();
             }
-            if (masked) return;  // headOutputs of a masked head stay zero
+            if (showMaskedPattern) return;  // headOutputs of a masked head stay zero
             out.noalias() = p * V;
             if (wantHeadOutputs) {
                 MatrixMap ho(c->headOutputs.mutableData() + static_cast<size_t>(h) * S * D, S, D);
