@@ -1,5 +1,8 @@
 #include "model/Run.h"
 
+#include <Eigen/Dense>
+#include <cmath>
+
 #include <stdexcept>
 #include <string>
 
@@ -83,6 +86,41 @@ std::vector<RunResult> runGraphGpt(const GraphGptModel& model,
     for (const auto& input : inputs) clean.push_back(trimmed(input, model.config.padTokenId));
     validate(model, clean, options);
     return backend::cpu::runGraphGpt(model, clean, options);
+}
+
+std::vector<float> attentionRows(const GraphGptModel& model, const LayerCapture& layer, int head,
+                                 int64_t firstRow, int64_t count) {
+    const auto S = static_cast<int64_t>(layer.positions.size());
+    const int H = model.config.numHeads, KV = model.config.numKvHeads, d = model.config.headDim;
+    if (head < 0 || head >= H)
+        throw std::invalid_argument("attention rows: head " + std::to_string(head) + " of " + std::to_string(H));
+    if (firstRow < 0 || count < 0 || firstRow + count > S)
+        throw std::invalid_argument("attention rows: rows " + std::to_string(firstRow) + ".." +
+                                    std::to_string(firstRow + count) + " of " + std::to_string(S));
+    std::vector<float> out(static_cast<size_t>(count * S));
+    if (layer.attention.size()) {
+        std::copy_n(layer.attention.data() + (static_cast<int64_t>(head) * S + firstRow) * S, count * S, out.begin());
+        return out;
+    }
+    if (!layer.attentionDeferred || layer.queries.size() != static_cast<size_t>(H) * S * d ||
+        layer.keys.size() != static_cast<size_t>(KV) * S * d)
+        throw std::invalid_argument("attention rows: layer " + std::to_string(layer.layer) +
+                                    " has neither its attention nor its queries and keys");
+    using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const RowMatrix> Q(layer.queries.data() + (static_cast<int64_t>(head) * S + firstRow) * d, count, d);
+    const int g = head / (H / KV);
+    const Eigen::Map<const RowMatrix> K(layer.keys.data() + static_cast<int64_t>(g) * S * d, S, d);
+    Eigen::Map<RowMatrix> P(out.data(), count, S);
+    P.noalias() = (Q * K.transpose()) * (1.0f / std::sqrt(static_cast<float>(d)));
+    for (int64_t r = 0; r < count; ++r) {
+        auto row = P.row(r).array();
+        // Causal: keys after the query's place in this layer are masked.
+        if (model.config.causalAttention && firstRow + r + 1 < S) row.tail(S - firstRow - r - 1) = -INFINITY;
+        const float m = row.maxCoeff();
+        row = (row - m).exp();
+        row *= 1.0f / row.sum();
+    }
+    return out;
 }
 
 double graphGptLayerFlops(const GraphGptModel& model, int64_t positions) {

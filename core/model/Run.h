@@ -49,6 +49,11 @@ struct RunOptions {
     /// Keys after RoPE, per kv head: LayerCapture::keys [kv_heads, S_l, head_dim] (token
     /// similarity for Zero-TPrune's S-stage).
     bool captureKeys = false;
+    /// With captureAttention: the most bytes of [heads, S_l, S_l] maps to keep (0: no limit).
+    /// A layer whose map would pass the budget keeps its queries and keys instead
+    /// (LayerCapture::attentionDeferred), O(S) memory, and runs blockwise; any of its rows is
+    /// recomputed on demand by attentionRows().
+    size_t attentionBudgetBytes = 0;
     /// Layers to capture (empty: all).
     std::vector<int> captureLayers;
 
@@ -97,6 +102,10 @@ struct LayerCapture {
     Tensor residual;     ///< [S_l, hidden] or empty
     Tensor headOutputs;  ///< [heads, S_l, hidden] or empty
     Tensor keys;         ///< [kv_heads, S_l, head_dim] or empty
+    /// Attention over the budget: `attention` is empty, `queries` [heads, S_l, head_dim] and
+    /// `keys` (after RoPE) hold what its rows are computed from.
+    bool attentionDeferred = false;
+    Tensor queries;
 };
 
 struct RunResult {
@@ -126,6 +135,13 @@ public:
 std::vector<RunResult> runGraphGpt(const GraphGptModel& model,
                                    const std::vector<SequenceInput>& inputs,
                                    const RunOptions& options = {});
+
+/// Rows [firstRow, firstRow + count) of head `head`'s attention in a layer captured with
+/// attentionDeferred (or with attention: then copied), recomputed as softmax(q_i Kᵀ/√d + mask)
+/// from the captured queries and keys; [count, S_l] row-major. Throws std::invalid_argument
+/// for a layer with neither, or rows/head out of range.
+std::vector<float> attentionRows(const GraphGptModel& model, const LayerCapture& layer, int head,
+                                 int64_t firstRow, int64_t count);
 
 /// Floating-point operations of one forward over a sequence of `positions` (multiply-adds
 /// count 2), for pruning reports and throughput figures.

@@ -370,10 +370,21 @@ private:
             c.layer = layer;
             c.positions = seq.positions;
             const Index H = cfg_.numHeads;
-            if (options_.captureAttention && !skipped) c.attention = Tensor({H, seq.rows, seq.rows});
+            if (options_.captureAttention && !skipped) {
+                const size_t bytes = static_cast<size_t>(H) * static_cast<size_t>(seq.rows) *
+                                     static_cast<size_t>(seq.rows) * sizeof(float);
+                if (options_.attentionBudgetBytes == 0 || captured_ + bytes <= options_.attentionBudgetBytes) {
+                    c.attention = Tensor({H, seq.rows, seq.rows});
+                    captured_ += bytes;
+                } else {
+                    c.attentionDeferred = true;
+                    c.queries = Tensor({H, seq.rows, Index{cfg_.headDim}});
+                    c.keys = Tensor({Index{cfg_.numKvHeads}, seq.rows, Index{cfg_.headDim}});
+                }
+            }
             if (options_.captureScores && !skipped) c.scores = Tensor({H, seq.rows, seq.rows});
             if (options_.captureHeadOutputs && !skipped) c.headOutputs = Tensor({H, seq.rows, Index{cfg_.hiddenSize}});
-            if (options_.captureKeys && !skipped)
+            if (options_.captureKeys && !skipped && c.keys.size() == 0)
                 c.keys = Tensor({Index{cfg_.numKvHeads}, seq.rows, Index{cfg_.headDim}});
             results_[seq.input].layers.push_back(std::move(c));
         }
@@ -472,13 +483,19 @@ private:
             rope_ = std::make_unique<RopeTable>(maxPosition, d, cfg_.ropeTheta);
         applyRope(q, H, d, rowPositions_, *rope_);
         applyRope(k, KV, d, rowPositions_, *rope_);
-        if (capture && options_.captureKeys)
+        if (capture)
             for (const auto& seq : seqs_) {
-                float* dst = results_[seq.input].layers.back().keys.mutableData();
-                for (int g = 0; g < KV; ++g)
-                    for (Index i = 0; i < seq.rows; ++i)
-                        std::copy_n(&k(seq.offset + i, Index{g} * d), d,
-                                    dst + (static_cast<size_t>(g) * seq.rows + i) * d);
+                model::LayerCapture& c = results_[seq.input].layers.back();
+                if (c.keys.size())
+                    for (int g = 0; g < KV; ++g)
+                        for (Index i = 0; i < seq.rows; ++i)
+                            std::copy_n(&k(seq.offset + i, Index{g} * d), d,
+                                        c.keys.mutableData() + (static_cast<size_t>(g) * seq.rows + i) * d);
+                if (c.queries.size())
+                    for (int h = 0; h < H; ++h)
+                        for (Index i = 0; i < seq.rows; ++i)
+                            std::copy_n(&q(seq.offset + i, Index{h} * d), d,
+                                        c.queries.mutableData() + (static_cast<size_t>(h) * seq.rows + i) * d);
             }
 
         MatrixMap attn = ws_.attn.shape(rows_, qWidth);
@@ -502,7 +519,9 @@ private:
             const auto K = k.block(seq.offset, Index{g} * d, S, d);
             const auto V = v.block(seq.offset, Index{g} * d, S, d);
             model::LayerCapture* c = capture ? &results_[seq.input].layers.back() : nullptr;
-            if (!wantAttention && !wantScores && blockwise(S)) {
+            const bool deferred = c && c->attentionDeferred;
+            if ((!wantAttention || deferred) && !wantScores && (blockwise(S) || deferred)) {
+                if (showMaskedPattern) return;  // a deferred map is recomputed on demand
                 blockwiseAttention(Q, K, V, out, scale);
                 if (wantHeadOutputs) {
                     MatrixMap ho(c->headOutputs.mutableData() + static_cast<size_t>(h) * S * D, S, D);
@@ -611,6 +630,7 @@ private:
     }
 
     std::unique_ptr<RopeTable> rope_;
+    size_t captured_ = 0;  ///< bytes of attention maps captured so far (attentionBudgetBytes)
 };
 
 }  // namespace

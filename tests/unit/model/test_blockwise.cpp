@@ -108,3 +108,40 @@ TEST(BlockwiseLong, DefaultSwitchesAboveTheDenseLimitAndAgrees) {
     const auto b = runGraphGpt(*model, {input})[0];
     EXPECT_LT(maxDiff(a.hidden, b.hidden), 1e-4f);
 }
+
+TEST_P(Blockwise, DeferredAttentionRowsEqualTheCapturedMap) {
+    const auto model = loadGraphGptModel(kFixtures / GetParam());
+    const auto inputs = inputsOf(kFixtures / GetParam());
+    ASSERT_FALSE(inputs.empty());
+    RunOptions full;
+    full.captureAttention = true;
+    const auto ref = runGraphGpt(*model, {inputs[0]}, full)[0];
+    // A budget of one layer's map: the first layer is kept, the rest deferred.
+    const int64_t S = static_cast<int64_t>(inputs[0].ids.size());
+    RunOptions budget = full;
+    budget.attentionBudgetBytes = static_cast<size_t>(model->config.numHeads * S * S) * sizeof(float);
+    const auto got = runGraphGpt(*model, {inputs[0]}, budget)[0];
+    EXPECT_LT(maxDiff(got.logits, ref.logits), kTolerance);
+    ASSERT_EQ(got.layers.size(), ref.layers.size());
+    EXPECT_FALSE(got.layers[0].attentionDeferred);
+    for (size_t l = 1; l < got.layers.size(); ++l) {
+        const auto& c = got.layers[l];
+        ASSERT_TRUE(c.attentionDeferred) << "layer " << l;
+        EXPECT_EQ(c.attention.size(), 0u);
+        for (int h = 0; h < model->config.numHeads; ++h) {
+            const auto rows = attentionRows(*model, c, h, 0, S);
+            const float* expected = ref.layers[l].attention.data() + static_cast<size_t>(h * S * S);
+            float diff = 0.0f;
+            for (size_t i = 0; i < rows.size(); ++i) diff = std::max(diff, std::abs(rows[i] - expected[i]));
+            EXPECT_LT(diff, 1e-5f) << "layer " << l << " head " << h;
+            // One row alone is the same row.
+            const auto one = attentionRows(*model, c, h, S - 1, 1);
+            for (int64_t j = 0; j < S; ++j) EXPECT_NEAR(one[static_cast<size_t>(j)], rows[static_cast<size_t>((S - 1) * S + j)], 1e-6);  // GEMM blocking differs
+        }
+    }
+    EXPECT_THROW(attentionRows(*model, got.layers.back(), model->config.numHeads, 0, 1), std::invalid_argument);
+    EXPECT_THROW(attentionRows(*model, got.layers.back(), 0, S, 1), std::invalid_argument);
+    LayerCapture empty;
+    empty.positions = got.layers.back().positions;
+    EXPECT_THROW(attentionRows(*model, empty, 0, 0, 1), std::invalid_argument);
+}
