@@ -2,6 +2,8 @@
 // gtscope-cli bench MODEL ...     — throughput of the CPU engine on many graphs
 
 #include <algorithm>
+#include <cstdio>
+#include <numeric>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -125,6 +127,24 @@ std::vector<bool> parseLayerList(const std::string& text, const model::GraphGptC
         layers[size_t(*l)] = true;
     }
     return layers;
+}
+
+/// --attention auto|dense|blockwise and --attention-budget MB (run and bench).
+void applyAttentionOptions(const CliArgs& a, RunOptions& o) {
+    if (auto m = a.value("attention")) {
+        if (*m == "auto") o.attentionBlock = 0;
+        else if (*m == "dense") o.attentionBlock = -1;
+        else if (*m == "blockwise") o.attentionBlock = 128;
+        else throw UsageError("--attention " + *m + ": expected auto, dense or blockwise");
+    }
+    if (auto b = a.value("attention-budget")) {
+        // Megabytes, fractions allowed (0.01 = 10 kB); 0 keeps every map.
+        char* end = nullptr;
+        const double mb = std::strtod(b->c_str(), &end);
+        if (end == b->c_str() || *end != '\0' || !(mb >= 0.0) || mb > 1e7)
+            throw UsageError("--attention-budget " + *b + ": expected megabytes, e.g. 512 or 0.5");
+        o.attentionBudgetBytes = mb == 0.0 ? 0 : std::max<size_t>(1, size_t(mb * 1048576.0));
+    }
 }
 
 void applyCapture(const std::string& text, RunOptions& o) {
@@ -254,6 +274,7 @@ void writeRunTensors(const std::string& path, const RunResult& r, const GraphGpt
 
 int runModel(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
+    valued.insert({"attention", "attention-budget", "row"});
     valued.insert({"seed", "start", "path", "capture", "out", "o", "head-mask", "skip-layers", "ids",
                    "threads", "top"});
     auto flags = kTokenizeFlags;
@@ -262,7 +283,8 @@ int runModel(const std::vector<std::string>& args) {
     const std::string usage =
         "gtscope-cli run MODEL GRAPH[#N] [--seed N] [--start NODE] [--path n0,n1,...] "
         "[--capture attention,scores,residual,heads] [--out result.safetensors] [--head-mask L.H,...] "
-        "[--skip-layers L,...] [--threads N] [--top K] [--json] | gtscope-cli run MODEL --ids FILE.json";
+        "[--skip-layers L,...] [--threads N] [--top K] [--attention auto|dense|blockwise] "
+        "[--attention-budget MB] [--row L.H.P] [--json] | gtscope-cli run MODEL --ids FILE.json";
     const auto idsFile = a.value("ids");
     if (a.positional().size() != (idsFile ? 1u : 2u)) throw UsageError("usage: " + usage);
     const auto m = loadModel(a.positional()[0]);
@@ -287,8 +309,9 @@ int runModel(const std::vector<std::string>& args) {
 
     RunOptions options;
     if (auto c = a.value("capture")) applyCapture(*c, options);
+    applyAttentionOptions(a, options);
     const auto out = a.value("out") ? a.value("out") : a.value("o");
-    if (out && !a.value("capture")) options.captureAttention = true;
+    if ((out || a.value("row")) && !a.value("capture")) options.captureAttention = true;
     if (auto h = a.value("head-mask")) options.headMask = parseHeadMask(*h, m->config);
     if (auto s = a.value("skip-layers")) options.skipLayers = parseLayerList(*s, m->config, "--skip-layers");
     options.threads = int(parseCount(a, "threads", 0));
@@ -301,6 +324,36 @@ int runModel(const std::vector<std::string>& args) {
         throw UsageError(std::string(e.what()) + " (" + source + ")");
     }
     if (out) writeRunTensors(*out, result, *m, source);
+
+    // --row L.H.P: one attention row, from the captured map or recomputed from the layer's
+    // queries and keys when the map was over --attention-budget.
+    json rowJson;
+    if (auto r = a.value("row")) {
+        int layer = -1, head = -1, position = -1;
+        if (std::sscanf(r->c_str(), "%d.%d.%d", &layer, &head, &position) != 3)
+            throw UsageError("--row " + *r + ": expected LAYER.HEAD.POSITION");
+        const auto it = std::find_if(result.layers.begin(), result.layers.end(),
+                                     [&](const model::LayerCapture& c) { return c.layer == layer; });
+        if (it == result.layers.end()) throw UsageError("--row: layer " + std::to_string(layer) + " was not captured");
+        const auto p = std::find(it->positions.begin(), it->positions.end(), position);
+        if (p == it->positions.end()) throw UsageError("--row: position " + std::to_string(position) + " is not in layer " + std::to_string(layer));
+        const auto t0 = std::chrono::steady_clock::now();
+        std::vector<float> row;
+        try {
+            row = model::attentionRows(*m, *it, head, p - it->positions.begin(), 1);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--row: ") + e.what());
+        }
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        std::vector<size_t> order(row.size());
+        std::iota(order.begin(), order.end(), size_t{0});
+        const size_t k = std::min<size_t>(topK > 1 ? topK : 5, row.size());
+        std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(k), order.end(),
+                          [&](size_t x, size_t y) { return row[x] > row[y]; });
+        rowJson = {{"layer", layer}, {"head", head}, {"position", position}, {"milliseconds", ms},
+                   {"recomputed", it->attentionDeferred}};
+        for (size_t i = 0; i < k; ++i) rowJson["top"].push_back({it->positions[order[i]], row[order[i]]});
+    }
 
     if (a.flag("json")) {
         json j = predictionJson(*m, result, topK);
@@ -315,8 +368,16 @@ int runModel(const std::vector<std::string>& args) {
         j["backend"] = "cpu";
         j["milliseconds"] = result.milliseconds;
         if (out) j["out"] = *out;
+        if (!rowJson.is_null()) j["row"] = rowJson;
         std::cout << j.dump() << "\n";
         return 0;
+    }
+    if (!rowJson.is_null()) {
+        std::cout << "attention row " << rowJson["layer"] << "." << rowJson["head"] << " of position "
+                  << rowJson["position"] << (rowJson["recomputed"].get<bool>() ? " (recomputed from queries and keys)" : "")
+                  << " in " << std::fixed << std::setprecision(2) << rowJson["milliseconds"].get<double>() << " ms; top keys:";
+        for (const auto& t : rowJson["top"]) std::cout << " " << t[0] << " (" << std::setprecision(4) << t[1].get<double>() << ")";
+        std::cout << "\n";
     }
     std::cout << source << ": " << input.ids.size() << " positions, " << m->config.numLayers
               << " layers x " << m->config.numHeads << " heads, " << std::fixed << std::setprecision(2)
@@ -354,7 +415,8 @@ int runModel(const std::vector<std::string>& args) {
 
 int runBench(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
-    valued.insert({"graphs", "ids", "limit", "batch", "threads", "repeat", "capture", "seed", "dump-ids"});
+    valued.insert({"graphs", "ids", "limit", "batch", "threads", "repeat", "capture", "seed", "dump-ids",
+                   "attention", "attention-budget"});
     auto flags = kTokenizeFlags;
     flags.insert("json");
     CliArgs a(args, flags, valued);
@@ -406,6 +468,7 @@ int runBench(const std::vector<std::string>& args) {
 
     RunOptions options;
     if (auto c = a.value("capture")) applyCapture(*c, options);
+    applyAttentionOptions(a, options);
     options.threads = int(parseCount(a, "threads", 0));
     const size_t batch = std::max<uint64_t>(1, parseCount(a, "batch", data.inputs.size()));
     const size_t repeat = std::max<uint64_t>(1, parseCount(a, "repeat", 5));
