@@ -53,8 +53,8 @@ int runSaliency(const std::vector<std::string>& args) {
     flags.insert({"json"});
     CliArgs a(args, flags, valued);
     const std::string usage =
-        "gtscope-cli saliency MODEL GRAPH [--method rollout|flow] [--target last|all] [--top N] "
-        "[--seed N] [--json] [-o FILE]";
+        "gtscope-cli saliency MODEL GRAPH[#N] [--method rollout|flow] [--target last|all] [--top N (0: all; "
+        "default 10)] [--seed N] [--json] [-o FILE]";
     if (a.positional().size() != 2) throw UsageError("usage: " + usage);
 
     const std::string method = a.value("method").value_or("rollout");
@@ -133,8 +133,10 @@ int runSaliency(const std::vector<std::string>& args) {
         out << j.dump(2) << "\n";
     } else {
         const size_t top = parseCount(a, "top", 10);
-        out << "attention " << method << " saliency for " << (targetName == "last" ? "the last position" : "all positions")
-            << " (" << s.position.size() << " positions, " << result.layers.size() << " layers)\n";
+        // A multi-record file without #N gives its first record (io::readGraph); the name says which.
+        out << source << ": attention " << method << " saliency for "
+            << (targetName == "last" ? "the last position" : "all positions") << " (" << s.position.size()
+            << " positions, " << result.layers.size() << " layers)\n";
         auto ranked = [top](const std::vector<double>& v) {
             std::vector<size_t> idx(v.size());
             std::iota(idx.begin(), idx.end(), size_t{0});
