@@ -24,8 +24,9 @@ namespace gts {
 
 namespace {
 
-/// Margin around the graph when fitting, logical px.
-constexpr double kFitMargin = 36.0;
+/// Margin around the graph when fitting, logical px: a full halo (disc plus 1.1 radii, see
+/// rebuildInstances) of the largest disc (kMaxRadiusPx) stays inside the view.
+constexpr double kFitMargin = 46.0;
 /// Node radius as a fraction of the typical spacing between nodes, and its limits in px.
 constexpr float kRadiusPerSpacing = 0.28f;
 constexpr float kMinRadiusPx = 2.5f, kMaxRadiusPx = 20.0f;

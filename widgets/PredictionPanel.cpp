@@ -1,6 +1,10 @@
 #include "PredictionPanel.h"
 
+#include <QDir>
+#include <QFile>
 #include <QPainter>
+#include <QPainterPath>
+#include <QRegularExpression>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -14,6 +18,8 @@ namespace {
 constexpr int kLabelWidthChars = 14;
 constexpr int kValueWidthChars = 7;
 constexpr int kMargin = 6;
+constexpr int kChartHeight = 64;
+constexpr qint64 kCardReadLimit = 64 * 1024;
 
 /// Softmax of logits, computed from the maximum for stability.
 std::vector<float> softmax(const float* logits, int64_t n) {
@@ -26,6 +32,50 @@ std::vector<float> softmax(const float* logits, int64_t n) {
 }
 
 }  // namespace
+
+ModelTarget ModelTarget::fromCard(const QString& cardText) {
+    ModelTarget t;
+    // The first paragraph after the "# title" line.
+    QStringList paragraph;
+    bool started = false;
+    for (const QString& raw : cardText.split(QLatin1Char('\n'))) {
+        const QString line = raw.trimmed();
+        if (line.startsWith(QLatin1Char('#'))) {
+            if (started) break;
+            continue;
+        }
+        if (line.isEmpty()) {
+            if (started) break;
+            continue;
+        }
+        started = true;
+        paragraph << line;
+    }
+    QString text = paragraph.join(QLatin1Char(' '));
+    static const QRegularExpression taskLabel(QStringLiteral("^\\*\\*Task\\.\\*\\*\\s*"));
+    text.remove(taskLabel);
+    static const QRegularExpression target(QStringLiteral("\\*\\*([^*.]+)\\*\\*\\s*\\(([^,()]+),\\s*([^()]+)\\)"));
+    if (const auto m = target.match(text); m.hasMatch()) {
+        t.name = m.captured(1).trimmed();
+        t.abbreviation = m.captured(2).trimmed();
+        t.unit = m.captured(3).trimmed();
+    }
+    QString plain = text;
+    plain.remove(QStringLiteral("**"));
+    plain.remove(QLatin1Char('`'));
+    static const QRegularExpression sentenceEnd(QStringLiteral("[.!?](\\s|$)"));
+    const auto end = sentenceEnd.match(plain);
+    t.task = (end.hasMatch() ? plain.left(end.capturedStart() + 1) : plain).trimmed();
+    return t;
+}
+
+ModelTarget ModelTarget::fromModelFolder(const QString& folder) {
+    for (const char* name : {"MODEL_CARD.md", "README.md"}) {
+        QFile f(QDir(folder).filePath(QString::fromLatin1(name)));
+        if (f.open(QIODevice::ReadOnly)) return fromCard(QString::fromUtf8(f.read(kCardReadLimit)));
+    }
+    return {};
+}
 
 PredictionPanel::PredictionPanel(Inspection* inspection, QWidget* parent)
     : QWidget(parent), inspection_(inspection) {
@@ -56,7 +106,15 @@ void PredictionPanel::refresh() {
     sections_.clear();
     header_.clear();
     position_ = -1;
+    tokenSeries_.clear();
+    tokenSeriesPositions_.clear();
+    tokenSeriesTitle_.clear();
+    tokenSeriesMarked_ = -1;
     const InspectionData& d = inspection_->data();
+    if (d.model.get() != targetModel_) {
+        targetModel_ = d.model.get();
+        target_ = d.model ? ModelTarget::fromModelFolder(QString::fromStdString(d.model->files.folder.string())) : ModelTarget{};
+    }
     if (!d.model || !d.result) {
         header_ = d.model ? tr("%1: not run yet").arg(QString::fromStdString(d.model->files.folder.filename().string()))
                           : tr("No model");
@@ -106,8 +164,11 @@ void PredictionPanel::refresh() {
         section.title = tr("%1 (%2)").arg(name, QString::fromLatin1(model::problemTypeName(problem)));
         if (problem == model::ProblemType::Regression) {
             section.probabilities = false;
+            if (!target_.name.isEmpty()) section.title = target_.name;
+            const QString valueName = !target_.abbreviation.isEmpty() ? target_.abbreviation : tr("predicted value");
+            const QString unit = target_.unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(target_.unit);
             for (int64_t i = 0; i < n; ++i)
-                section.bars.push_back({n == 1 ? tr("predicted value") : tr("output %1").arg(i), r.logits.data()[i]});
+                section.bars.push_back({(n == 1 ? valueName : tr("output %1").arg(i)) + unit, r.logits.data()[i]});
         } else if (problem == model::ProblemType::SingleLabelClassification) {
             const std::vector<float> p = softmax(r.logits.data(), n);
             for (int64_t i = 0; i < n; ++i) section.bars.push_back({tr("class %1").arg(i), p[static_cast<size_t>(i)]});
@@ -117,6 +178,32 @@ void PredictionPanel::refresh() {
                 section.bars.push_back({tr("label %1").arg(i), 1.0 / (1.0 + std::exp(-double(r.logits.data()[i])))});
         }
         sections_.push_back(std::move(section));
+
+        // The same head on every position: how the prediction builds up along the walk.
+        const Tensor& tl = r.tokenLogits;  // [S_final, num_labels]
+        if (tl.rank() == 2 && tl.dim(1) == n && tl.dim(0) == static_cast<int64_t>(r.positions.size())) {
+            int64_t cls = 0;
+            if (problem == model::ProblemType::SingleLabelClassification)
+                cls = std::max_element(r.logits.data(), r.logits.data() + n) - r.logits.data();
+            for (int64_t row = 0; row < tl.dim(0); ++row) {
+                const float* v = tl.data() + row * n;
+                double value = v[0];
+                if (problem == model::ProblemType::SingleLabelClassification) value = softmax(v, n)[static_cast<size_t>(cls)];
+                else if (problem != model::ProblemType::Regression) value = 1.0 / (1.0 + std::exp(-double(v[0])));
+                tokenSeries_.push_back(value);
+            }
+            tokenSeriesPositions_ = r.positions;
+            tokenSeriesTitle_ = problem == model::ProblemType::Regression
+                                    ? tr("Head on each position%1").arg(target_.unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(target_.unit))
+                                : problem == model::ProblemType::SingleLabelClassification
+                                    ? tr("P(class %1) on each position").arg(cls)
+                                    : tr("P(label 0) on each position");
+            const Pointed& h = inspection_->hover();
+            const Pointed& s = inspection_->selected();
+            const int at = h.position >= 0 ? h.position : s.position;
+            const auto it = std::find(r.positions.begin(), r.positions.end(), at);
+            if (at >= 0 && it != r.positions.end()) tokenSeriesMarked_ = static_cast<int>(it - r.positions.begin());
+        }
     }
     updateGeometry();
     update();
@@ -127,10 +214,14 @@ int PredictionPanel::contentHeight() const {
     const int line = fm.height() + 4;
     int h = kMargin + line + 4;
     for (const auto& s : sections_) h += line + static_cast<int>(s.bars.size()) * line + 6;
+    if (target_.name.isEmpty() && !target_.task.isEmpty() && !tokenSeries_.empty()) h += 2 * line;
+    if (!tokenSeries_.empty()) h += 2 * line + kChartHeight + 6;
     return h + kMargin;
 }
 
 QSize PredictionPanel::sizeHint() const { return {320, std::max(120, contentHeight())}; }
+
+QSize PredictionPanel::minimumSizeHint() const { return {200, contentHeight()}; }
 
 void PredictionPanel::paintEvent(QPaintEvent*) {
     QPainter p(this);
@@ -178,6 +269,58 @@ void PredictionPanel::paintEvent(QPaintEvent*) {
         }
         y += 6;
     }
+    if (!tokenSeries_.empty()) paintTokenSeries(p, y);
+}
+
+void PredictionPanel::paintTokenSeries(QPainter& p, int y) {
+    const QPalette& pal = palette();
+    const QFontMetrics fm(font());
+    const int line = fm.height() + 4;
+    const int w = width() - 2 * kMargin;
+    if (target_.name.isEmpty() && !target_.task.isEmpty()) {  // a card without a named target
+        p.setPen(pal.color(QPalette::PlaceholderText));
+        p.drawText(QRect(kMargin, y, w, 2 * line), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, target_.task);
+        y += 2 * line;
+    }
+    QFont bold = font();
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(pal.color(QPalette::Text));
+    p.drawText(QRect(kMargin, y, w, line), Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(tokenSeriesTitle_, Qt::ElideRight, w));
+    y += line;
+    p.setFont(font());
+
+    // Bars from zero (or from the series' minimum when every value is positive and far from it).
+    const auto [lo, hi] = std::minmax_element(tokenSeries_.begin(), tokenSeries_.end());
+    const double top = std::max(*hi, 0.0), bottom = std::min(*lo, 0.0);
+    const double span = top - bottom > 0 ? top - bottom : 1.0;
+    const int axisWidth = fm.horizontalAdvance(QStringLiteral("-0000.0")) + 4;
+    const QRect chart(kMargin + axisWidth, y, std::max(20, w - axisWidth), kChartHeight);
+    p.fillRect(chart, pal.color(QPalette::AlternateBase));
+    p.setPen(pal.color(QPalette::PlaceholderText));
+    p.drawText(QRect(kMargin, chart.top(), axisWidth - 4, line), Qt::AlignRight | Qt::AlignTop, QString::number(top, 'g', 4));
+    p.drawText(QRect(kMargin, chart.bottom() - line, axisWidth - 4, line), Qt::AlignRight | Qt::AlignBottom, QString::number(bottom, 'g', 4));
+    const auto yOf = [&](double v) { return chart.bottom() - (v - bottom) / span * chart.height(); };
+    const double step = double(chart.width()) / double(tokenSeries_.size());
+    const QColor barColor = colormaps::color(colormaps::ColorMap::Viridis, 0.35f);
+    const QColor last = colormaps::color(colormaps::ColorMap::Viridis, 0.75f);
+    const double zero = yOf(0.0);
+    for (size_t i = 0; i < tokenSeries_.size(); ++i) {
+        const double x0 = chart.left() + double(i) * step;
+        const double yv = yOf(tokenSeries_[i]);
+        const QRectF bar(x0 + (step > 3 ? 0.5 : 0.0), std::min(yv, zero), std::max(1.0, step - (step > 3 ? 1.0 : 0.0)),
+                         std::max(1.0, std::abs(zero - yv)));
+        const bool marked = static_cast<int>(i) == tokenSeriesMarked_;
+        p.fillRect(bar, marked ? pal.color(QPalette::Highlight) : i + 1 == tokenSeries_.size() ? last : barColor);
+    }
+    y = chart.bottom() + 2;
+    // The pooled prediction is the last position's; the marked one is what the pointer is on.
+    QString caption = tr("last position = the prediction");
+    if (tokenSeriesMarked_ >= 0)
+        caption = tr("position %1: %2").arg(tokenSeriesPositions_[static_cast<size_t>(tokenSeriesMarked_)])
+                      .arg(QString::number(tokenSeries_[static_cast<size_t>(tokenSeriesMarked_)], 'g', 4));
+    p.setPen(pal.color(QPalette::Text));
+    p.drawText(QRect(chart.left(), y, chart.width(), line), Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(caption, Qt::ElideRight, chart.width()));
 }
 
 }  // namespace gts

@@ -9,6 +9,16 @@
 
 namespace gts {
 
+/// What a fine-tuned model predicts, as its model card (MODEL_CARD.md or README.md in the model
+/// folder) says in its first paragraph: a bold target followed by "(abbreviation, unit)" gives
+/// name and unit ("**topological polar surface area** (TPSA, Å²)"); `task` is that paragraph's
+/// first sentence without markup. Fields are empty where the card is absent or says nothing.
+struct ModelTarget {
+    QString name, abbreviation, unit, task;
+    static ModelTarget fromCard(const QString& cardText);
+    static ModelTarget fromModelFolder(const QString& folder);
+};
+
 /// One bar of the panel: a class, a token or a value.
 struct PredictionBar {
     QString label;
@@ -37,12 +47,22 @@ public:
     const std::vector<PredictionSection>& sections() const { return sections_; }
     /// The position whose token predictions are shown (-1: none).
     int shownPosition() const { return position_; }
+    /// The current model's target (from its card).
+    const ModelTarget& target() const { return target_; }
+    /// Fine-tuned models: the score head on every remaining position (RunResult::tokenLogits),
+    /// the regression value or the probability of the predicted class, in result.positions order.
+    const std::vector<double>& tokenSeries() const { return tokenSeries_; }
+    QString tokenSeriesTitle() const { return tokenSeriesTitle_; }
+    /// Index into tokenSeries() of the hovered (else selected) position, -1 when none.
+    int tokenSeriesMarked() const { return tokenSeriesMarked_; }
 
     /// The k most probable vocabulary ids of (row of result.logits, slot) with their softmax
     /// probabilities, most probable first. Empty for a non-pre-training result.
     static std::vector<std::pair<int32_t, float>> topTokens(const model::RunResult& result, int row, int slot, int k);
 
     QSize sizeHint() const override;
+    /// The whole content's height: in a scroll area the panel scrolls instead of clipping.
+    QSize minimumSizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent*) override;
@@ -50,11 +70,19 @@ protected:
 private:
     void refresh();
     int contentHeight() const;
+    /// The per-position chart of tokenSeries() from height y down.
+    void paintTokenSeries(class QPainter& p, int y);
 
     Inspection* inspection_;
     QString header_;
     std::vector<PredictionSection> sections_;
     int position_ = -1;
+    ModelTarget target_;
+    const void* targetModel_ = nullptr;  ///< the model target_ was read for
+    std::vector<double> tokenSeries_;
+    std::vector<int32_t> tokenSeriesPositions_;
+    QString tokenSeriesTitle_;
+    int tokenSeriesMarked_ = -1;
 };
 
 }  // namespace gts

@@ -13,6 +13,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScrollArea>
 #include <QSettings>
 #include <QDir>
 #include <QJsonArray>
@@ -127,8 +128,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabifyDockWidget(dock, browserDock);
     connect(browser_, &GraphBrowser::openRequested, this, [this](const QString& p) { openGraph(p); });
 
+    // The right-hand column (prediction, attention matrix) runs the full height of the window.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     prediction_ = new PredictionPanel(inspection_, this);
-    auto* predictionDock = addView(prediction_, tr("Prediction"), "predictionPanel", Qt::RightDockWidgetArea);
+    // Pre-trained models list 13 slots of tokens: the panel scrolls rather than being clipped.
+    auto* predictionScroll = new QScrollArea(this);
+    predictionScroll->setWidget(prediction_);
+    predictionScroll->setWidgetResizable(true);
+    predictionScroll->setFrameShape(QFrame::NoFrame);
+    auto* predictionDock = addView(predictionScroll, tr("Prediction"), "predictionPanel", Qt::RightDockWidgetArea);
+    prediction_->setObjectName(QStringLiteral("predictionView"));
     tabifyDockWidget(dock, predictionDock);  // the graph summary is a tab beside the prediction
     predictionDock->raise();
     matrix_ = new AttentionMatrixView(inspection_, this);
@@ -193,6 +202,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         resize(std::min(1560, screen.width() * 9 / 10), std::min(980, screen.height() * 9 / 10));
         resizeDocks({predictionDock}, {420}, Qt::Horizontal);
         resizeDocks({sequenceDock}, {300}, Qt::Vertical);
+        resizeDocks({predictionDock, matrixDock}, {380, 480}, Qt::Vertical);
     }
 }
 
@@ -230,6 +240,18 @@ void MainWindow::createActions() {
     openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
+    file->addSeparator();
+    // Present (with their shortcuts) but disabled until a session writer and an exporter are
+    // wired in through setSaveHandler / setExportHandler.
+    saveAction_ = file->addAction(tr("&Save Session…"));
+    saveAction_->setShortcut(QKeySequence::Save);
+    saveAction_->setEnabled(false);
+    saveAction_->setToolTip(tr("Saving sessions is not available in this build yet"));
+    exportAction_ = file->addAction(tr("&Export…"));
+    exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction_->setEnabled(false);
+    exportAction_->setToolTip(tr("Exporting figures is not available in this build yet"));
+    file->setToolTipsVisible(true);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -704,6 +726,21 @@ void MainWindow::openDemo() {
     }
     const QString demo = res + QStringLiteral("/graphs/caffeine.smi");
     if (QFileInfo::exists(demo)) openGraph(demo, /*quiet=*/true);
+}
+
+void MainWindow::setSaveHandler(std::function<void()> handler, const QString& toolTip) {
+    bindAction(saveAction_, std::move(handler), toolTip);
+}
+
+void MainWindow::setExportHandler(std::function<void()> handler, const QString& toolTip) {
+    bindAction(exportAction_, std::move(handler), toolTip);
+}
+
+void MainWindow::bindAction(QAction* action, std::function<void()> handler, const QString& toolTip) {
+    disconnect(action, &QAction::triggered, nullptr, nullptr);
+    action->setEnabled(static_cast<bool>(handler));
+    action->setToolTip(toolTip);
+    if (handler) connect(action, &QAction::triggered, this, [handler = std::move(handler)] { handler(); });
 }
 
 }  // namespace gts

@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QStringList>
+#include <functional>
 #include <memory>
 
 #include "graph/Graph.h"
@@ -9,6 +10,7 @@
 #include "Inspection.h"
 #include "model/ModelFolder.h"
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -83,6 +85,12 @@ public:
     HeadAnalysisView* headAnalysisView() const { return analysis_; }
     PruningView* pruningView() const { return pruning_; }
     QString lastError() const { return lastError_; }
+    /// File ▸ Save Session (Ctrl+S) and File ▸ Export (Ctrl+E): disabled, with a tooltip saying
+    /// so, until a handler is set; an empty handler disables them again.
+    QAction* saveAction() const { return saveAction_; }
+    QAction* exportAction() const { return exportAction_; }
+    void setSaveHandler(std::function<void()> handler, const QString& toolTip = {});
+    void setExportHandler(std::function<void()> handler, const QString& toolTip = {});
     /// The status bar's graph text (name, counts, "(edited)").
     QString graphStatusText() const;
 
@@ -119,6 +127,7 @@ private:
     /// "name — n nodes, m edges", with "(edited)" unless the undo stack is clean.
     void updateGraphStatus();
     void addRecent(const QString& path);
+    void bindAction(QAction* action, std::function<void()> handler, const QString& toolTip);
 
     std::shared_ptr<Graph> graph_;
     std::shared_ptr<const model::GraphGptModel> model_;
@@ -156,6 +165,8 @@ private:
     HeadAnalysisView* analysis_ = nullptr;
     PruningView* pruning_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    QAction* saveAction_ = nullptr;
+    QAction* exportAction_ = nullptr;
     QLabel* statusGraph_ = nullptr;
     QLabel* placeholder_ = nullptr;
 };

@@ -16,6 +16,7 @@
 #include "Inspection.h"
 #include "jobs/JobRunner.h"
 #include "MainWindow.h"
+#include "PredictionPanel.h"
 #include "ResourcePaths.h"
 #include "StallProbe.h"
 #include "TokenTableView.h"
@@ -26,6 +27,8 @@
 #include <QTreeWidget>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QMimeData>
+#include <QAction>
 
 using gts::MainWindow;
 
@@ -262,6 +265,97 @@ private slots:
         QCOMPARE(QString::fromStdString(w.graph()->name()), QStringLiteral("pyridine"));
         QCOMPARE(w.graph()->nodeCount(), size_t(6));
         QCOMPARE(w.browser()->recordCount(), 5);  // same file: the list stays
+    }
+
+    void fileMenuHasSaveExportRecentAndAcceptsDrops() {
+        QSettings().remove(QStringLiteral("recentFiles"));
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        // Save and Export exist with their shortcuts, disabled (saying why) until wired.
+        QVERIFY(w.saveAction() && w.exportAction());
+        QCOMPARE(w.saveAction()->shortcut(), QKeySequence(QKeySequence::Save));
+        QCOMPARE(w.exportAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_E));
+        QVERIFY(!w.saveAction()->isEnabled());
+        QVERIFY(!w.exportAction()->isEnabled());
+        QVERIFY(!w.saveAction()->toolTip().isEmpty());
+        int saved = 0;
+        w.setSaveHandler([&saved] { ++saved; }, QStringLiteral("Save the session"));
+        QVERIFY(w.saveAction()->isEnabled());
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_S, Qt::ControlModifier);
+        QCOMPARE(saved, 1);
+        w.setSaveHandler({});
+        QVERIFY(!w.saveAction()->isEnabled());
+        w.saveAction()->trigger();
+        QCOMPARE(saved, 1);
+
+        // A dropped graph file opens and goes to File > Open Recent.
+        const QString path = QStringLiteral(GTS_FIXTURES_DIR "/gui/triangle-tail.edges");
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDropEvent drop(QPointF(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        // Straight to the window's handler: QApplication delivers drops only during a real drag.
+        static_cast<QObject&>(w).event(&drop);
+        QVERIFY(w.graph());
+        QCOMPARE(w.graph()->nodeCount(), size_t(4));
+        const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+        QVERIFY(!recent.isEmpty());
+        QCOMPARE(QFileInfo(recent.front()).canonicalFilePath(), QFileInfo(path).canonicalFilePath());
+
+        // Geometry is remembered across windows.
+        w.resize(w.width() - 150, w.height());
+        const QSize chosen = w.size();
+        QVERIFY(w.close());
+        MainWindow again;
+        QCOMPARE(again.size(), chosen);
+    }
+
+    void modelTargetComesFromTheModelCard() {
+        const auto t = gts::ModelTarget::fromCard(QStringLiteral(
+            "# m\n\nGraph regression of **topological polar surface area** (TPSA, \u00c5\u00b2) of a molecule, fine-tuned.\n"
+            "More. Text.\n\n## Metric\n- x\n"));
+        QCOMPARE(t.name, QStringLiteral("topological polar surface area"));
+        QCOMPARE(t.abbreviation, QStringLiteral("TPSA"));
+        QCOMPARE(t.unit, QStringLiteral("\u00c5\u00b2"));
+        QCOMPARE(t.task, QStringLiteral("Graph regression of topological polar surface area (TPSA, \u00c5\u00b2) of a molecule, fine-tuned."));
+        const auto task = gts::ModelTarget::fromCard(QStringLiteral(
+            "# triangles\n\n**Task.** Graph regression: the number of triangles. The output is the count.\n"));
+        QVERIFY(task.name.isEmpty() && task.unit.isEmpty());
+        QCOMPARE(task.task, QStringLiteral("Graph regression: the number of triangles."));
+        QVERIFY(gts::ModelTarget::fromCard(QString()).task.isEmpty());
+    }
+
+    void predictionPanelShowsTheTargetAndEveryPosition() {
+        const QString res = gts::resourceDir();
+        if (!QFileInfo::exists(res + QStringLiteral("/models/molecule-tpsa/config.json")))
+            QSKIP("the molecule-tpsa demo is not shipped in this tree");
+        MainWindow w;
+        w.resize(1500, 950);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy ran(&w, &MainWindow::runFinished);
+        w.openDemo();
+        QVERIFY(ran.wait(20000));
+        const auto& data = w.inspection()->data();
+        QVERIFY(data.result);
+        gts::PredictionPanel* panel = w.predictionView();
+        QCOMPARE(panel->target().name, QStringLiteral("topological polar surface area"));
+        QCOMPARE(panel->sections().size(), size_t(1));
+        QCOMPARE(panel->sections()[0].title, QStringLiteral("topological polar surface area"));
+        QCOMPARE(panel->sections()[0].bars[0].label, QStringLiteral("TPSA (\u00c5\u00b2)"));
+        // Pooling "last": the value predicted is the head on the last position, so the
+        // per-position series ends with it.
+        const auto& series = panel->tokenSeries();
+        QCOMPARE(series.size(), data.result->positions.size());
+        QVERIFY(series.size() > 10);
+        QVERIFY(std::abs(series.back() - double(data.result->logits.data()[0])) < 1e-4);
+        QCOMPARE(panel->tokenSeriesMarked(), -1);
+        w.inspection()->setHover(w.inspection()->pointedAtPosition(4));
+        QCOMPARE(panel->tokenSeriesMarked(), 4);
+        QCOMPARE(series[4], double(data.result->tokenLogits.data()[4]));
+        panel->grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/prediction-tpsa.png"));
     }
 
     void themesSwitchAndAreRemembered() {
