@@ -46,7 +46,7 @@ constexpr double kCacheMaxZoom = 1.25;
 constexpr int kSettleMs = 150;
 /// Edges may cover this many times the viewport's area; beyond it, with attention shown, the
 /// skeleton is left out, then the weakest attended edges (llvmpipe blends ~100 M px/s).
-constexpr double kEdgeFillBudget = 3.0;
+constexpr double kEdgeFillBudget = 2.0;
 /// Pointer slack for hover and click, logical px.
 constexpr float kPickSlackPx = 3.0f;
 /// A press that moves less than this is a click, not a drag.
@@ -379,11 +379,13 @@ void GraphCanvas::rebuildInstances() {
     edgeLengthSum_.clear();
     edgeLengthWidthSum_.clear();
     skeletonCount_ = 0;
+    skeletonCpu_.clear();
     edgesRanked_ = false;
     if (n == 0 || l.x.size() != n) {
         upload(nodes_, nullptr, sizeof(NodeInstance), 0);
         upload(edges_, nullptr, sizeof(EdgeInstance), 0);
         upload(skeletonLines_, nullptr, sizeof(EdgeInstance), 0);
+        skeletonCpu_.clear();
         return;
     }
 
@@ -476,6 +478,8 @@ void GraphCanvas::rebuildInstances() {
     // Only large skeletons are ever drawn as lines (edgeLod).
     upload(skeletonLines_, edges.data(), sizeof(EdgeInstance),
            skeletonCount_ >= kLineSkeletonFromEdges ? skeletonCount_ : 0);
+    if (skeletonCount_ >= kLineSkeletonFromEdges)
+        skeletonCpu_.assign(edges.begin(), edges.begin() + static_cast<ptrdiff_t>(skeletonCount_));
 }
 
 Pointed GraphCanvas::resolved(const Pointed& p) const {
@@ -571,6 +575,7 @@ void GraphCanvas::releaseGL() {
     nodeProgram_.removeAllShaders();
     edgeProgram_.removeAllShaders();
     edgeCache_.reset();
+    skeletonImage_.reset();
     edgeCacheKey_ = {};
     glReady_ = false;
 }
@@ -653,6 +658,67 @@ void GraphCanvas::drawBatch(Batch& batch, float widthScale, size_t first, size_t
     p.release();
 }
 
+void GraphCanvas::rasterizeSkeleton(QSize fb, float widthScale) {
+    const auto W = static_cast<size_t>(fb.width()), H = static_cast<size_t>(fb.height());
+    const QColor bg = backgroundColor();
+    const uint32_t clear = uint32_t(bg.red()) | uint32_t(bg.green()) << 8 | uint32_t(bg.blue()) << 16 | 0xff000000u;
+    skeletonPixels_.assign(W * H, clear);
+    const double dpr = devicePixelRatioF();
+    const double vw = width(), vh = height();
+    uint32_t* px = skeletonPixels_.data();
+    // "Over" with straight alpha into an opaque pixel (alpha stays 1): c = s a + d (1 - a),
+    // the blend the GL path uses (glBlendFuncSeparate in paintGL).
+    const auto plot = [px](size_t at, const uint8_t* c) {
+        const uint32_t d = px[at];
+        const uint32_t a = c[3], na = 255 - a;
+        const auto mix = [&](uint32_t sc, int shift) { return ((sc * a + ((d >> shift) & 0xff) * na + 127) / 255) << shift; };
+        px[at] = mix(c[0], 0) | mix(c[1], 8) | mix(c[2], 16) | 0xff000000u;
+    };
+    for (const EdgeInstance& e : skeletonCpu_) {
+        // edge.vert's transform to logical px (y down), then device px with y up as GL's
+        // window coordinates have it; the sideways offset as edge.vert applies it.
+        double ax = (e.x0 - centerX_) * scale_ + 0.5 * vw, ay = -(e.y0 - centerY_) * scale_ + 0.5 * vh;
+        double bx = (e.x1 - centerX_) * scale_ + 0.5 * vw, by = -(e.y1 - centerY_) * scale_ + 0.5 * vh;
+        if (e.offset != 0.0f) {
+            const double dx = bx - ax, dy = by - ay, len = std::hypot(dx, dy);
+            if (len > 1e-4) {
+                const double o = double(e.offset) * widthScale;
+                ax += -dy / len * o, ay += dx / len * o, bx += -dy / len * o, by += dx / len * o;
+            }
+        }
+        const double x0 = ax * dpr, y0 = (vh - ay) * dpr, x1 = bx * dpr, y1 = (vh - by) * dpr;
+        const double dx = x1 - x0, dy = y1 - y0;
+        // One pixel per step of the major axis: pixel centres i + 0.5 in [min, max) along it,
+        // the row or column where the line crosses that centre across it (GL's aliased lines
+        // light one pixel per major-axis step, OpenGL 4.6 §14.5.1).
+        if (std::abs(dx) >= std::abs(dy)) {
+            if (dx == 0.0) continue;
+            const double lo = std::min(x0, x1), hi = std::max(x0, x1);
+            const auto first = std::max<int64_t>(0, int64_t(std::ceil(lo - 0.5)));
+            const auto last = std::min<int64_t>(int64_t(W) - 1, int64_t(std::ceil(hi - 0.5)) - 1);
+            const double slope = dy / dx;
+            for (int64_t i = first; i <= last; ++i) {
+                const auto j = int64_t(std::floor(y0 + (double(i) + 0.5 - x0) * slope));
+                if (j >= 0 && j < int64_t(H)) plot(size_t(j) * W + size_t(i), e.color);
+            }
+        } else {
+            const double lo = std::min(y0, y1), hi = std::max(y0, y1);
+            const auto first = std::max<int64_t>(0, int64_t(std::ceil(lo - 0.5)));
+            const auto last = std::min<int64_t>(int64_t(H) - 1, int64_t(std::ceil(hi - 0.5)) - 1);
+            const double slope = dx / dy;
+            for (int64_t j = first; j <= last; ++j) {
+                const auto i = int64_t(std::floor(x0 + (double(j) + 0.5 - y0) * slope));
+                if (i >= 0 && i < int64_t(W)) plot(size_t(j) * W + size_t(i), e.color);
+            }
+        }
+    }
+    if (!skeletonImage_ || skeletonImage_->size() != fb) skeletonImage_ = std::make_unique<QOpenGLFramebufferObject>(fb);
+    glBindTexture(GL_TEXTURE_2D, skeletonImage_->texture());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, fb.width(), fb.height(), GL_RGBA, GL_UNSIGNED_BYTE, skeletonPixels_.data());
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
 void GraphCanvas::drawEdges(const EdgeLod& lod, float widthScale) {
     auto draw = [&] {
         if (lod.skeletonShown) drawBatch(lod.skeletonAsLines ? skeletonLines_ : edges_, widthScale, 0, skeletonCount_);
@@ -675,10 +741,23 @@ void GraphCanvas::drawEdges(const EdgeLod& lod, float widthScale) {
     if (!reusable) {
         if (!edgeCache_ || edgeCache_->size() != fb)
             edgeCache_ = std::make_unique<QOpenGLFramebufferObject>(fb);
-        edgeCache_->bind();
-        glViewport(0, 0, fb.width(), fb.height());
-        glClear(GL_COLOR_BUFFER_BIT);  // the clear colour of this frame
-        draw();
+        if (cpuSkeleton_ && lod.skeletonShown && lod.skeletonAsLines && skeletonCpu_.size() == skeletonCount_) {
+            // Tens of thousands of one-pixel lines cost llvmpipe ~30 ms in per-primitive setup
+            // and binning; stepping their pixels here costs a few ms. The image (skeleton over
+            // the background) replaces the clear; the attended edges are drawn over it.
+            rasterizeSkeleton(fb, widthScale);
+            glBindFramebuffer(GL_READ_FRAMEBUFFER, skeletonImage_->handle());
+            glBindFramebuffer(GL_DRAW_FRAMEBUFFER, edgeCache_->handle());
+            glBlitFramebuffer(0, 0, fb.width(), fb.height(), 0, 0, fb.width(), fb.height(), GL_COLOR_BUFFER_BIT, GL_NEAREST);
+            edgeCache_->bind();
+            glViewport(0, 0, fb.width(), fb.height());
+            drawBatch(edges_, widthScale, lod.rankedFirst);
+        } else {
+            edgeCache_->bind();
+            glViewport(0, 0, fb.width(), fb.height());
+            glClear(GL_COLOR_BUFFER_BIT);  // the clear colour of this frame
+            draw();
+        }
         glBindFramebuffer(GL_FRAMEBUFFER, defaultFramebufferObject());
         glViewport(0, 0, fb.width(), fb.height());
         edgeCacheKey_ = {instancesGeneration_, {lod.skeletonShown, lod.skeletonAsLines, lod.rankedFirst},

@@ -64,6 +64,13 @@ public:
     bool overlayVisible() const { return overlayVisible_; }
     /// Benchmarks: wait for the GPU at the end of every frame so frame times include it.
     void setFinishEachFrame(bool finish) { finishEachFrame_ = finish; }
+    /// Large one-pixel skeletons are drawn into an image on the CPU (default) or, false, as
+    /// GL_LINES (tests compare the two).
+    void setCpuSkeleton(bool cpu) {
+        cpuSkeleton_ = cpu;
+        edgeCacheKey_ = {};
+        update();
+    }
     /// CPU time of the last frames' paintGL in milliseconds, most recent last (up to 240).
     const std::vector<double>& frameTimesMs() const { return frameTimesMs_; }
 
@@ -131,6 +138,9 @@ private:
     EdgeLod edgeLod() const;
     /// Draws the edges as `lod` says (many through edgeCache_), right after the clear.
     void drawEdges(const EdgeLod& lod, float widthScale);
+    /// Draws skeletonCpu_ as one-device-pixel lines over the background into skeletonImage_
+    /// (device pixels `fb`) at the current view.
+    void rasterizeSkeleton(QSize fb, float widthScale);
     /// A pan or zoom: many edges are reused from the cache, scaled, until the view settles.
     void viewChanged();
     /// Estimated logical px² covered by edges_ instances [first, last) at the current view.
@@ -187,6 +197,10 @@ private:
         double centerX = 0, centerY = 0, scale = 0;
     } edgeCacheKey_;
     QTimer settleTimer_;
+    bool cpuSkeleton_ = true;
+    std::vector<EdgeInstance> skeletonCpu_;  ///< edges_' skeleton prefix, when large
+    std::vector<uint32_t> skeletonPixels_;   ///< RGBA8, bottom row first
+    std::unique_ptr<QOpenGLFramebufferObject> skeletonImage_;
 
     // GL objects.
     QOpenGLShaderProgram nodeProgram_, edgeProgram_;

@@ -314,6 +314,80 @@ private slots:
         QVERIFY(darkImage.save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/canvas-caffeine-dark.png")));
     }
 
+    /// A large skeleton stepped on the CPU lands on the pixels GL_LINES light.
+    void cpuSkeletonMatchesGlLines() {
+        constexpr int kSide = 50;
+        constexpr size_t kNodes = kSide * kSide, kEdges = 6000, kPositions = 400;
+        std::mt19937 rng(11);
+        auto graph = std::make_shared<gts::Graph>();
+        graph->addNodes(kNodes);
+        auto layout = std::make_shared<gts::NodeLayout>();
+        std::uniform_real_distribution<float> jitter(-0.3f, 0.3f);
+        for (size_t i = 0; i < kNodes; ++i) {
+            layout->x.push_back(float(i % kSide) + jitter(rng));
+            layout->y.push_back(float(i / kSide) + jitter(rng));
+        }
+        std::uniform_int_distribution<NodeId> node(0, kNodes - 1);
+        std::uniform_int_distribution<int> step(-3, 3);
+        while (graph->edgeCount() < kEdges) {
+            const NodeId a = node(rng);
+            const int x = int(a % kSide) + step(rng), y = int(a / kSide) + step(rng);
+            if (x < 0 || y < 0 || x >= kSide || y >= kSide || NodeId(y * kSide + x) == a) continue;
+            graph->addEdge(a, NodeId(y * kSide + x));
+        }
+        auto tokens = std::make_shared<gts::TokenSequence>();
+        tokens->positions.resize(kPositions);
+        for (size_t p = 0; p < kPositions; ++p) {
+            gts::PositionSource src;
+            src.kind = gts::PositionKind::Node;
+            src.node = graph->edge(EdgeId(p)).dst;
+            src.edge = EdgeId(p);
+            src.edgeOrigin = gts::EdgeOrigin::Original;
+            tokens->positionSources.push_back(src);
+        }
+        Inspection insp;
+        InspectionData d;
+        d.graph = graph;
+        d.tokens = tokens;
+        d.layout = layout;
+        d.result = localAttention(int(kPositions), 1);
+        insp.setData(d);
+        GraphCanvas canvas(&insp);
+        canvas.setOverlayVisible(false);
+        canvas.resize(700, 600);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        canvas.zoomAt(QPointF(300, 250), 1.7);  // off-centre, edges leave the view
+        QTest::qWait(300);                      // settled
+        const QImage cpu = canvas.grabFramebuffer();
+        canvas.setCpuSkeleton(false);
+        const QImage gl = canvas.grabFramebuffer();
+        cpu.save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/canvas-skeleton-cpu.png"));
+        gl.save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/canvas-skeleton-gl.png"));
+        QCOMPARE(cpu.size(), gl.size());
+        const QColor bg = canvas.backgroundColor();
+        // Lit pixels of GL's lines that the CPU image also lights (a neighbour within one
+        // pixel counts: both rasterize the same segments, rounding may differ by a pixel).
+        // Pixels whose colour differs between the two, against those where the skeleton
+        // shows at all (lit in either image, not lit by the GL-drawn nodes and attended edges
+        // alone, which both share): a displaced skeleton differs on most of its pixels.
+        int lit = 0, differ = 0;
+        for (int y = 1; y + 1 < gl.height(); ++y)
+            for (int x = 1; x + 1 < gl.width(); ++x) {
+                const QColor g = gl.pixelColor(x, y), c = cpu.pixelColor(x, y);
+                if (colorDistance(g, bg) <= 30 && colorDistance(c, bg) <= 30) continue;
+                ++lit;
+                if (colorDistance(g, c) <= 30) continue;
+                bool near = false;  // rounding may move a line by a pixel
+                for (int dy = -1; dy <= 1 && !near; ++dy)
+                    for (int dx = -1; dx <= 1 && !near; ++dx) near = colorDistance(g, cpu.pixelColor(x + dx, y + dy)) <= 30;
+                differ += !near;
+            }
+        qInfo("skeleton: %d of %d lit pixels differ", differ, lit);
+        QVERIFY2(lit > 20000, qPrintable(QString::number(lit)));
+        QVERIFY2(differ < 0.01 * lit, qPrintable(QStringLiteral("%1 of %2").arg(differ).arg(lit)));
+    }
+
     /// Not a timed test: prints the median frame time of a large graph with the overlays on.
     void frameTimeBenchmark() {
         if (qEnvironmentVariableIsEmpty("GTS_CANVAS_BENCH")) QSKIP("set GTS_CANVAS_BENCH=1 to run");
