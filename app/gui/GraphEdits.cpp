@@ -23,6 +23,14 @@ GraphEditCommand::GraphEditCommand(GraphEditor* editor, const QString& text, std
 void GraphEditCommand::undo() { editor_->apply(before_, beforeLayout_); }
 void GraphEditCommand::redo() { editor_->apply(after_, afterLayout_); }
 
+void GraphEditCommand::layoutArrived(const std::shared_ptr<const Graph>& graph,
+                                     const std::shared_ptr<const NodeLayout>& layout) {
+    if (!graph || !layout) return;
+    if (!beforeLayout_ && beforeSource_.lock() == graph && layout->x.size() == before_->nodeCount())
+        beforeLayout_ = layout;
+    if (!afterLayout_ && after_ == graph && layout->x.size() == after_->nodeCount()) afterLayout_ = layout;
+}
+
 namespace edits {
 
 namespace {
@@ -269,8 +277,19 @@ void GraphEditor::push(const QString& text, std::shared_ptr<Graph> after,
     if (!graph() || !after) return;
     // The window's graph is not shared with us; a copy is cheap for the graphs people edit.
     auto before = std::make_shared<Graph>(*graph());
-    undo_->push(new GraphEditCommand(this, text, std::move(before), currentLayout(), std::move(after),
-                                     std::move(afterLayout)));
+    std::shared_ptr<const NodeLayout> beforeLayout = currentLayout();
+    auto* command = new GraphEditCommand(this, text, std::move(before), beforeLayout, std::move(after), std::move(afterLayout));
+    if (!beforeLayout) command->setBeforeSource(window_->sharedGraph());
+    undo_->push(command);
+}
+
+void GraphEditor::layoutArrived(const std::shared_ptr<const Graph>& graph,
+                                const std::shared_ptr<const NodeLayout>& layout) {
+    for (int i = 0; i < undo_->count(); ++i)
+        if (auto* c = dynamic_cast<GraphEditCommand*>(const_cast<QUndoCommand*>(undo_->command(i))))
+            c->layoutArrived(graph, layout);
+    if (graph.get() == appliedGraph_ && !appliedLayout_ && layout && layout->x.size() == graph->nodeCount())
+        appliedLayout_ = layout;
 }
 
 void GraphEditor::apply(std::shared_ptr<Graph> g, std::shared_ptr<const NodeLayout> layout) {

@@ -43,11 +43,17 @@ public:
                      std::shared_ptr<const NodeLayout> afterLayout);
     void undo() override;
     void redo() override;
+    /// An edit made before its graph's layout arrived: `source` is the window's graph the
+    /// edit was made on (before_ is a copy of it). A layout computed for it, or for after_,
+    /// is kept for undo and redo instead of computed again.
+    void setBeforeSource(std::weak_ptr<const Graph> source) { beforeSource_ = std::move(source); }
+    void layoutArrived(const std::shared_ptr<const Graph>& graph, const std::shared_ptr<const NodeLayout>& layout);
 
 private:
     GraphEditor* editor_;
     std::shared_ptr<Graph> before_, after_;
     std::shared_ptr<const NodeLayout> beforeLayout_, afterLayout_;
+    std::weak_ptr<const Graph> beforeSource_;
 };
 
 namespace edits {
@@ -110,6 +116,9 @@ public:
     void apply(std::shared_ptr<Graph> g, std::shared_ptr<const NodeLayout> layout);
     /// The layout of the window's current graph, or null while none is computed.
     std::shared_ptr<const NodeLayout> currentLayout() const;
+    /// A layout job finished for `graph`, which may no longer be the window's (an edit came
+    /// first): the edits made on it, or producing it, keep the layout for undo and redo.
+    void layoutArrived(const std::shared_ptr<const Graph>& graph, const std::shared_ptr<const NodeLayout>& layout);
     /// Why RDKit rejects the current molecule; empty when it accepts it or it is no molecule.
     QString validityWarning() const { return warning_; }
 

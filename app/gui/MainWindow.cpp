@@ -34,6 +34,7 @@
 #include <QStyle>
 #include <QToolBar>
 #include <QThread>
+#include <string_view>
 #include <thread>
 #include <QTimer>
 #include <QToolButton>
@@ -63,6 +64,8 @@ namespace gts {
 
 namespace {
 constexpr int kMaxRecentFiles = 10;
+constexpr char kOpenLayoutJob[] = "layout";
+constexpr char kEditLayoutJob[] = "layout-edit";
 /// Graph files up to this size are read on the UI thread (a few ms); larger ones by a job.
 constexpr qint64 kReadInPlaceBytes = 256 * 1024;
 const char* kGraphFilter =
@@ -373,7 +376,7 @@ void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const
     graph_ = std::move(g);
     graphPath_ = path;
     tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
-    startLayout();
+    startLayout(kOpenLayoutJob);
     lastError_.clear();
     graphLabel_ = label;
     updateGraphStatus();
@@ -388,7 +391,9 @@ void MainWindow::replaceGraph(std::shared_ptr<Graph> g, std::shared_ptr<const No
     editLayoutGraph_ = graph_.get();
     updateGraphStatus();
     tokens_->setGraph(graph_.get());  // re-tokenizes, then rerun() runs the model
-    if (!editLayout_) startLayout();
+    // An edited graph's layout is its own job: the job still laying out the graph the edit was
+    // made on finishes, and undo gets that layout back (GraphEditor::layoutArrived).
+    if (!editLayout_) startLayout(kEditLayoutJob);
 }
 
 QString MainWindow::graphStatusText() const { return statusGraph_->text(); }
@@ -598,13 +603,14 @@ void MainWindow::rerun() {
         });
 }
 
-void MainWindow::startLayout() {
+void MainWindow::startLayout(const char* key) {
     inspection_->setLayout(nullptr);
+    if (std::string_view(key) == kOpenLayoutJob) jobs_->cancel(kEditLayoutJob);  // a new graph: edits' layouts are moot
     std::shared_ptr<const Graph> graph = graph_;
     if (!graph) return;
     jobStarted(tr("Laying out"));
     jobs_->submit<std::shared_ptr<const NodeLayout>>(
-        "layout",
+        key,
         [graph](jobs::JobContext& context) {
             const layout::Layout l = layout::computeLayout(
                 *graph, layout::LayoutMethod::Auto, {}, &context.cancelFlag(),
@@ -617,6 +623,7 @@ void MainWindow::startLayout() {
         },
         [this, graph](std::shared_ptr<const NodeLayout> l) {
             jobEnded();
+            editor_->layoutArrived(graph, l);  // an edit made meanwhile keeps it for undo
             if (graph != graph_) return;
             // Kept for the run of this graph when the Inspection still shows the previous one
             // (the layout finished first).

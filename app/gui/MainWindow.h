@@ -53,6 +53,7 @@ public:
     /// graphOpened(false).
     bool openGraph(const QString& path, bool quiet = false);
     const Graph* graph() const { return graph_.get(); }
+    std::shared_ptr<const Graph> sharedGraph() const { return graph_; }
     /// Loads a model folder (or weights file) in the background; the graph is re-run with it
     /// when it arrives. Errors go to the status bar and a message box (unless `quiet`).
     void openModel(const QString& path, bool quiet = false);
@@ -120,7 +121,7 @@ private:
     void listRecords(const QString& path);
     /// Computes the graph's layout as the "layout" job (Auto: RDKit depiction for molecules,
     /// else ForceAtlas2).
-    void startLayout();
+    void startLayout(const char* key);
     void jobStarted(const QString& what);
     void jobEnded();
     void updateRecentMenu();

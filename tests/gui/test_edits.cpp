@@ -23,6 +23,9 @@
 #include "io/Molecule.h"
 #include "io/OgbFeatures.h"
 #include "jobs/JobRunner.h"
+#include <QFile>
+#include <QTextStream>
+#include <QTemporaryDir>
 
 using gts::MainWindow;
 using gts::NodeId;
@@ -432,6 +435,45 @@ private slots:
         QContextMenuEvent click(QContextMenuEvent::Mouse, at.toPoint(), canvas->mapToGlobal(at.toPoint()));
         QApplication::sendEvent(canvas, &click);
         QCOMPARE(opened, QStringLiteral("graphEditMenu|Atom O 3"));
+    }
+
+    void anEditBeforeTheFirstLayoutKeepsItForUndo() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        // A ring of 3,000 nodes with chords: its force layout takes long enough that the edit
+        // below comes while it runs.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ring.edges"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QTextStream out(&f);
+            constexpr int kNodes = 3000;
+            for (int v = 0; v < kNodes; ++v) out << v << ' ' << (v + 1) % kNodes << '\n' << v << ' ' << (v * 7 + 13) % kNodes << '\n';
+        }
+        QVERIFY(w.openGraph(path, true));
+        const size_t edges = w.graph()->edgeCount();
+        // In the same turn, before the layout job delivers: an edit.
+        QVERIFY(!w.graphEditor()->currentLayout());
+        QVERIFY(w.jobRunner()->running("layout"));
+        QVERIFY(w.graphEditor()->addEdge(0, 1500));
+        QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().layout && w.jobRunner()->active() == 0, 60000);
+        QCOMPARE(w.graph()->edgeCount(), edges + 1);
+        // Undo restores the opened graph with the layout computed for it, at once and with no
+        // new layout job; redo the same for the edited graph.
+        w.undoStack()->undo();
+        QCOMPARE(w.graph()->edgeCount(), edges);
+        auto layout = w.graphEditor()->currentLayout();
+        QVERIFY(layout);
+        QCOMPARE(layout->x.size(), size_t(3000));
+        QVERIFY(!w.jobRunner()->running("layout") && !w.jobRunner()->running("layout-edit"));
+        w.undoStack()->redo();
+        layout = w.graphEditor()->currentLayout();
+        QVERIFY(layout);
+        QCOMPARE(layout->x.size(), size_t(3000));
+        QVERIFY(!w.jobRunner()->running("layout") && !w.jobRunner()->running("layout-edit"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().layout && w.inspection()->data().graph.get() == w.graph(), 20000);
     }
 
     void addNodeOnAPlainGraphGoesWhereClicked() {
