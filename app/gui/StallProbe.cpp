@@ -17,6 +17,7 @@ StallProbe::StallProbe(QObject* parent, int intervalMs) : QObject(parent), inter
 void StallProbe::start() {
     reset();
     clock_.start();
+    last_ = 0;  // a stall right after start() (before the first firing) counts too
     timer_.start();
 }
 
