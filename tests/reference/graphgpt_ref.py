@@ -158,6 +158,9 @@ class GraphGptReference(torch.nn.Module):
                 else self.w["lm_head.weight"]
         d = c.head_dim
         self.inv_freq = 1.0 / (c.rope_theta ** (torch.arange(0, d, 2, dtype=torch.float64) / d))
+        # When a list: every layer run appends its keys after RoPE, [B, kv_heads, S, d], before
+        # the GQA repeat (make_key_fixtures.py; the engine's LayerCapture::keys).
+        self.key_sink = None
 
     # -- pieces ---------------------------------------------------------------------------
     def linear(self, x, name, bias_name=None):
@@ -214,6 +217,8 @@ class GraphGptReference(torch.nn.Module):
         v = v.view(B, S, KV, d).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
+        if self.key_sink is not None:
+            self.key_sink.append(k.clone())
         if KV != H:
             k = k.repeat_interleave(H // KV, dim=1)  # query head h reads kv head h // (H/KV)
             v = v.repeat_interleave(H // KV, dim=1)
