@@ -50,3 +50,8 @@ BENCH_MODELS_ARGS ?=
 bench-models: build
 	/usr/bin/python3 tests/bench/side_by_side.py --cli build/release/app/gtscope-cli \
 		--threads $(JOBS) --json build/bench-models/results.json $(BENCH_MODELS_ARGS)
+
+# The Debian package (packaging/Packaging.cmake): build/release/gtscope_<version>_amd64.deb.
+.PHONY: package
+package: build
+	cd build/release && cpack -G DEB

@@ -25,6 +25,10 @@ packages=(
   python3-torch libopenblas0-openmp python3-numpy
   # the shipped models' and graphs' checks recompute answers with RDKit and networkx
   python3-rdkit python3-networkx
+  # the package and its check (tests/package): cpack's DEB generator, shlibdeps, validators
+  dpkg-dev desktop-file-utils appstream shared-mime-info libxml2-utils groff-base gzip
+  # renders the icon's PNG sizes from resources/icons/gtscope.svg (committed PNGs; for redrawing)
+  librsvg2-bin
 )
 dev_packages=(
   clang libclang-rt-14-dev llvm

@@ -7,6 +7,7 @@
 #include <QPixmap>
 #include <QScreen>
 #include <QTimer>
+#include <cstdio>
 
 #include "MainWindow.h"
 #include "jobs/JobRunner.h"
@@ -27,9 +28,18 @@ int main(int argc, char** argv) {
         QStringLiteral("Save a PNG of the window once it has shown its graph, then quit."),
         QStringLiteral("file.png"));
     parser.addOption(screenshot);
+    const QCommandLineOption printResourceDir(
+        QStringLiteral("print-resource-dir"),
+        QStringLiteral("Print the folder the demo models and graphs are read from, then quit."));
+    parser.addOption(printResourceDir);
     parser.addPositionalArgument(QStringLiteral("graph"),
                                  QStringLiteral("A graph file to open (FILE#N for record N)."));
     parser.process(app);
+    if (parser.isSet(printResourceDir)) {
+        const QString dir = gts::resourceDir();
+        std::printf("%s\n", dir.toLocal8Bit().constData());
+        return dir.isEmpty() ? 1 : 0;
+    }
 
     gts::MainWindow window;
     window.show();
