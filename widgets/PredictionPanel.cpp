@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QPainter>
 #include <QPainterPath>
+#include <QResizeEvent>
 #include <QRegularExpression>
 #include <algorithm>
 #include <cmath>
@@ -209,12 +210,22 @@ void PredictionPanel::refresh() {
     update();
 }
 
+void PredictionPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (event->oldSize().width() != width()) updateGeometry();
+}
+
+int PredictionPanel::taskHeight() const {
+    const int w = std::max(50, width() - 2 * kMargin);
+    return QFontMetrics(font()).boundingRect(QRect(0, 0, w, 100000), Qt::AlignLeft | Qt::TextWordWrap, target_.task).height();
+}
+
 int PredictionPanel::contentHeight() const {
     const QFontMetrics fm(font());
     const int line = fm.height() + 4;
     int h = kMargin + line + 4;
     for (const auto& s : sections_) h += line + static_cast<int>(s.bars.size()) * line + 6;
-    if (target_.name.isEmpty() && !target_.task.isEmpty() && !tokenSeries_.empty()) h += 2 * line;
+    if (target_.name.isEmpty() && !target_.task.isEmpty() && !tokenSeries_.empty()) h += taskHeight() + 4;
     if (!tokenSeries_.empty()) h += 2 * line + kChartHeight + 6;
     return h + kMargin;
 }
@@ -279,8 +290,9 @@ void PredictionPanel::paintTokenSeries(QPainter& p, int y) {
     const int w = width() - 2 * kMargin;
     if (target_.name.isEmpty() && !target_.task.isEmpty()) {  // a card without a named target
         p.setPen(pal.color(QPalette::PlaceholderText));
-        p.drawText(QRect(kMargin, y, w, 2 * line), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, target_.task);
-        y += 2 * line;
+        const int h = taskHeight();
+        p.drawText(QRect(kMargin, y, w, h), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, target_.task);
+        y += h + 4;
     }
     QFont bold = font();
     bold.setBold(true);
@@ -315,7 +327,7 @@ void PredictionPanel::paintTokenSeries(QPainter& p, int y) {
     }
     y = chart.bottom() + 2;
     // The pooled prediction is the last position's; the marked one is what the pointer is on.
-    QString caption = tr("last position = the prediction");
+    QString caption = tr("last position = the prediction · hover a token to read its bar");
     if (tokenSeriesMarked_ >= 0)
         caption = tr("position %1: %2").arg(tokenSeriesPositions_[static_cast<size_t>(tokenSeriesMarked_)])
                       .arg(QString::number(tokenSeries_[static_cast<size_t>(tokenSeriesMarked_)], 'g', 4));

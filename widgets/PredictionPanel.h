@@ -66,10 +66,14 @@ public:
 
 protected:
     void paintEvent(QPaintEvent*) override;
+    /// The wrapped task sentence makes the height follow the width.
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void refresh();
     int contentHeight() const;
+    /// The model card's task sentence wrapped to the panel's width, px.
+    int taskHeight() const;
     /// The per-position chart of tokenSeries() from height y down.
     void paintTokenSeries(class QPainter& p, int y);
 
