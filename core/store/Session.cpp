@@ -142,7 +142,7 @@ Tensor decodeTensor(const std::string& dtypeText, const std::string& shapeJson, 
     if (count * size != blobBytes)
         throw std::invalid_argument("shape " + shapeJson + " × " + dtypeText + " needs " +
                                     std::to_string(count * size) + " bytes, blob has " +
-                                    std::to_string(blobBytes));
+                                    std::to_string(blobBytes) + " bytes");
     std::vector<float> values(count);
     if (count > 0) convertToF32(*dtype, blob, count, values.data());
     Tensor t(shape, std::move(values));

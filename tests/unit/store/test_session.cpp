@@ -190,7 +190,14 @@ TEST(Session, BlobWhoseSizeDisagreesWithShapeIsSkippedNotAllocated) {
     EXPECT_EQ(s.tensors.count("layer0.attention"), 1u);
     ASSERT_EQ(rep.warnings.size(), 1u);
     EXPECT_NE(rep.warnings[0].find("logits"), std::string::npos) << rep.warnings[0];
-    EXPECT_NE(rep.warnings[0].find("24"), std::string::npos) << rep.warnings[0];
+    EXPECT_NE(rep.warnings[0].find("blob has 24 bytes"), std::string::npos) << rep.warnings[0];
+    // A blob longer than the shape needs is refused too ([2, 2] F32 is 16 bytes, not 24).
+    execSql(dir / "b.gtscope", "UPDATE tensors SET shape_json = '[2, 2]' WHERE name = 'logits'");
+    OpenReport longer;
+    openSession(dir / "b.gtscope", &longer);
+    ASSERT_EQ(longer.warnings.size(), 1u);
+    EXPECT_NE(longer.warnings[0].find("needs 16 bytes, blob has 24 bytes"), std::string::npos)
+        << longer.warnings[0];
     execSql(dir / "b.gtscope", "UPDATE tensors SET shape_json = '[-1, 6]' WHERE name = 'logits'");
     OpenReport rep2;
     openSession(dir / "b.gtscope", &rep2);
