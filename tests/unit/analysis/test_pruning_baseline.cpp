@@ -99,7 +99,9 @@ TEST(PruneSweep, PointsAreMeansOfSingleRuns) {
     const PruneResult rr = prune(*model, input, o);
     for (const auto& p : points) {
         const PruneResult& r = p.method == PruneMethod::ZeroTPrune ? zr : rr;
-        EXPECT_DOUBLE_EQ(p.meanChange, r.change) << pruneMethodName(p.method);
+        // Multi-threaded runs may round differently from run to run (the engine's parallel
+        // partition is not fixed): equal within float rounding of the output.
+        EXPECT_NEAR(p.meanChange, r.change, 1e-5 * (1.0 + r.change)) << pruneMethodName(p.method);
         EXPECT_DOUBLE_EQ(p.flopsRatio, r.flopsPruned / r.flopsFull);
         EXPECT_EQ(p.samples, 1);
         EXPECT_LT(p.flopsRatio, 1.0);
