@@ -20,6 +20,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # GUI tests: a virtual X server and Mesa's software OpenGL
   xvfb xauth libgl1-mesa-dri libegl-mesa0 libglx-mesa0 mesa-utils fonts-dejavu-core
+  # figure export tests render exported PDFs (pdftoppm, pdfinfo)
+  poppler-utils
   # the PyTorch reference of the model engine (its self-check runs in `make test`); OpenBLAS
   # with OpenMP, or torch runs ~30x slower here
   python3-torch libopenblas0-openmp python3-numpy

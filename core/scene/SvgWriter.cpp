@@ -4,24 +4,14 @@
 #include <cmath>
 
 #include "io/GraphIO.h"
+#include "scene/NumberFormat.h"
 #include "scene/RasterEncode.h"
 
 namespace gts::scene {
 
 namespace {
 
-void num(std::string& out, float v) {
-    if (!std::isfinite(v)) v = 0.0f;
-    char buf[32];
-    auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
-    char* end = res.ptr;
-    // "1.50" -> "1.5", "2.00" -> "2", "-0.00" -> "0"
-    while (end > buf && end[-1] == '0') --end;
-    if (end > buf && end[-1] == '.') --end;
-    std::string_view s(buf, static_cast<size_t>(end - buf));
-    if (s == "-0" || s.empty()) s = "0";
-    out += s;
-}
+void num(std::string& out, float v) { appendNumber(out, v); }
 
 void attr(std::string& out, const char* name, float v) {
     out += ' ';
