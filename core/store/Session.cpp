@@ -94,8 +94,9 @@ constexpr const char* kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
-/// Brings the schema to kSchemaVersion in one transaction; returns the version found.
-int migrate(const std::filesystem::path& path, sqlite3* db) {
+/// Brings the schema to kSchemaVersion in one transaction; returns the version found. With
+/// `leaveOpen` the transaction is left open for the caller to commit or roll back.
+int migrate(const std::filesystem::path& path, sqlite3* db, bool leaveOpen = false) {
     exec(path, db, "BEGIN IMMEDIATE");
     try {
         int version = userVersion(path, db);
@@ -108,7 +109,7 @@ int migrate(const std::filesystem::path& path, sqlite3* db) {
         if (version != kSchemaVersion)
             exec(path, db,
                  ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
-        exec(path, db, "COMMIT");
+        if (!leaveOpen) exec(path, db, "COMMIT");
         return version;
     } catch (...) {
         sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -230,7 +231,7 @@ void saveSession(const std::filesystem::path& path, const Session& session) {
     }
 }
 
-Session openSession(const std::filesystem::path& path, OpenReport* report) {
+Session openSession(const std::filesystem::path& path, OpenReport* report, bool migrateInPlace) {
     OpenReport local;
     OpenReport& rep = report ? *report : local;
     std::error_code ec;
@@ -249,11 +250,13 @@ Session openSession(const std::filesystem::path& path, OpenReport* report) {
     }
     if (!hasTable(path, d, "graphs") && userVersion(path, d) == 0)
         throw SessionError(path.string() + ": an SQLite database but not a GTScope session");
-    rep.fileVersion = migrate(path, d);
+    // Migration and reading share one transaction: one consistent snapshot, and a migration
+    // that is not to be kept is rolled back with it.
+    rep.fileVersion = migrate(path, d, /*leaveOpen=*/true);
     rep.migrated = rep.fileVersion != kSchemaVersion;
 
     Session out;
-    exec(path, d, "BEGIN");  // one consistent snapshot
+    try {
     {
         Stmt s = prepare(path, d,
                          "SELECT name, source_path, format, text, edits_json FROM graphs ORDER BY"
@@ -300,8 +303,13 @@ Session openSession(const std::filesystem::path& path, OpenReport* report) {
             out.annotations.push_back(
                 {columnText(s.get(), 0), columnText(s.get(), 1), columnText(s.get(), 2)});
     }
-    int rc = sqlite3_exec(d, "COMMIT", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) fail(path, d, "read");
+    } catch (...) {
+        sqlite3_exec(d, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    if (sqlite3_exec(d, migrateInPlace ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr) !=
+        SQLITE_OK)
+        fail(path, d, "read");
 
     if (!out.model.path.empty()) {
         std::error_code mec;
@@ -343,7 +351,7 @@ std::vector<std::string> checkSession(const std::filesystem::path& path) {
         }
         if (!problems.empty()) return problems;
         OpenReport rep;
-        openSession(path, &rep);
+        openSession(path, &rep, /*migrateInPlace=*/false);
         problems.insert(problems.end(), rep.warnings.begin(), rep.warnings.end());
     } catch (const std::exception& e) {
         problems.push_back(e.what());

@@ -76,14 +76,17 @@ struct OpenReport {
 /// new). Throws SessionError naming the file on failure; the file then keeps its old state.
 void saveSession(const std::filesystem::path& path, const Session& session);
 
-/// Opens a session, migrating older schemas. The model reference is checked: a missing model or
+/// Opens a session. An older schema is migrated in place when `migrateInPlace`, else migrated
+/// inside a transaction that is rolled back after reading (the file is left as it was). The model reference is checked: a missing model or
 /// one whose fingerprint differs gives a warning, and the rest still opens. A tensor whose
 /// shape × dtype size disagrees with its blob is skipped with a warning (never allocated from
 /// the header). Throws SessionError for a file that is not a session, is corrupt, or is newer
 /// than kSchemaVersion.
-Session openSession(const std::filesystem::path& path, OpenReport* report = nullptr);
+Session openSession(const std::filesystem::path& path, OpenReport* report = nullptr,
+                    bool migrateInPlace = true);
 
-/// The SQLite integrity check plus a full open; returns the problems found (empty = healthy).
+/// The SQLite integrity check plus a full open (read-only: no migration is kept); returns the
+/// problems found (empty = healthy).
 std::vector<std::string> checkSession(const std::filesystem::path& path);
 
 /// Autosave design: the app saves to a sibling "<name>.gtscope.autosave" (never the user's file,

@@ -113,6 +113,11 @@ TEST(Session, MigratesCommittedV1Fixture) {
     fs::path dir = tempDir();
     fs::copy_file(fs::path(GTS_FIXTURES_DIR) / "store/session-v1.gtscope",
                   dir / "v1.gtscope");
+    // Read-only open (info/check): the file stays version 1.
+    OpenReport peek;
+    openSession(dir / "v1.gtscope", &peek, /*migrateInPlace=*/false);
+    EXPECT_TRUE(peek.migrated);
+    EXPECT_TRUE(checkSession(dir / "v1.gtscope").size() == 1u);  // only the missing model
     OpenReport rep;
     Session s = openSession(dir / "v1.gtscope", &rep);
     EXPECT_EQ(rep.fileVersion, 1);

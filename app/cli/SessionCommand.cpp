@@ -1,0 +1,96 @@
+// gtscope-cli session info FILE [--json]   what a session file holds, and any warnings
+// gtscope-cli session check FILE           SQLite integrity + a full open; exit 1 on problems
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "CliArgs.h"
+#include "Commands.h"
+#include "store/Session.h"
+
+namespace gts::cli {
+namespace {
+
+constexpr const char* kUsage = "session info FILE [--json] | session check FILE";
+
+nlohmann::json infoJson(const store::Session& s, const store::OpenReport& rep) {
+    using nlohmann::json;
+    json graphs = json::array();
+    for (const auto& g : s.graphs) {
+        auto edits = json::parse(g.editsJson, nullptr, false);
+        graphs.push_back({{"name", g.name},
+                          {"source", g.sourcePath},
+                          {"format", g.format},
+                          {"bytes", g.text.size()},
+                          {"edits", edits.is_array() ? json(edits.size()) : json(nullptr)}});
+    }
+    json tensors = json::object();
+    for (const auto& [name, t] : s.tensors)
+        tensors[name] = {{"shape", t.shape()}, {"dtype", dtypeName(t.sourceDType())}};
+    json settings = json::object();
+    for (const auto& [k, v] : s.settings) settings[k] = json::parse(v, nullptr, false);
+    json metrics = json::array();
+    for (const auto& [k, v] : s.metrics) metrics.push_back(k);
+    return {{"schema_version", store::kSchemaVersion},
+            {"file_version", rep.fileVersion},
+            {"migrated", rep.migrated},
+            {"graphs", graphs},
+            {"model", {{"path", s.model.path}, {"sha256", s.model.sha256}}},
+            {"settings", settings},
+            {"tensors", tensors},
+            {"metrics", metrics},
+            {"annotations", s.annotations.size()},
+            {"view_bytes", s.viewJson.size()},
+            {"warnings", rep.warnings}};
+}
+
+int runSession(const std::vector<std::string>& args) {
+    if (args.empty()) throw UsageError(std::string("usage: ") + kUsage);
+    const std::string sub = args[0];
+    CliArgs a(std::vector<std::string>(args.begin() + 1, args.end()), {"json"}, {});
+    a.requirePositional(1, kUsage);
+    const std::string file = a.positional()[0];
+    if (sub == "check") {
+        auto problems = store::checkSession(file);
+        for (const auto& p : problems) std::cout << p << "\n";
+        if (problems.empty()) std::cout << file << ": ok\n";
+        return problems.empty() ? 0 : 1;
+    }
+    if (sub != "info") throw UsageError("unknown session subcommand \"" + sub + "\"; " + kUsage);
+    store::OpenReport rep;
+    store::Session s;
+    try {
+        s = store::openSession(file, &rep, /*migrateInPlace=*/false);
+    } catch (const store::SessionError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    }
+    nlohmann::json j = infoJson(s, rep);
+    if (a.flag("json")) {
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    std::cout << file << " (schema " << rep.fileVersion
+              << (rep.migrated ? ", migrated to " + std::to_string(store::kSchemaVersion) : "")
+              << ")\n";
+    for (const auto& g : j["graphs"])
+        std::cout << "  graph       " << g["name"].get<std::string>() << " ("
+                  << g["format"].get<std::string>() << ", " << g["bytes"] << " bytes, "
+                  << g["edits"] << " edits) from " << g["source"].get<std::string>() << "\n";
+    std::cout << "  model       " << (s.model.path.empty() ? "(none)" : s.model.path) << "\n";
+    for (const auto& [name, t] : s.tensors) {
+        std::cout << "  tensor      " << name << " [";
+        for (size_t i = 0; i < t.rank(); ++i) std::cout << (i ? ", " : "") << t.dim(i);
+        std::cout << "]\n";
+    }
+    std::cout << "  metrics     " << s.metrics.size() << "\n"
+              << "  annotations " << s.annotations.size() << "\n";
+    for (const auto& w : rep.warnings) std::cerr << "warning: " << w << "\n";
+    return 0;
+}
+
+const CommandRegistration reg{"session", "info FILE [--json] | check FILE: a session file",
+                              runSession};
+
+}  // namespace
+}  // namespace gts::cli
