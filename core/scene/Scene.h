@@ -129,8 +129,8 @@ struct Item {
 
 template <class T>
 T& Group::add(T primitive) {
-    items.push_back(Item{std::move(primitive)});
-    return std::get<T>(items.back().value);
+    items.emplace_back();
+    return items.back().value.template emplace<T>(std::move(primitive));
 }
 
 inline Group& Group::addGroup(std::string klass_, std::string id_) {

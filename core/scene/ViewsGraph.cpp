@@ -1,0 +1,188 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "scene/ColorMaps.h"
+#include "scene/Views.h"
+
+namespace gts::scene {
+
+namespace {
+
+Color mix(Color a, Color b, float t) {
+    auto m = [t](uint8_t u, uint8_t v) { return uint8_t(std::lround(u * (1 - t) + v * t)); };
+    return {m(a.r, b.r), m(a.g, b.g), m(a.b, b.b), 255};
+}
+
+Color viridis(float t, float alpha = 1.0f) {
+    const uint32_t argb = colormaps::argb(colormaps::ColorMap::Viridis, t);
+    return Color::rgb(argb & 0xffffff, uint8_t(std::lround(std::clamp(alpha, 0.0f, 1.0f) * 255)));
+}
+
+std::string tickText(float v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", double(v));
+    return buf;
+}
+
+}  // namespace
+
+const char* themeName(Theme theme) { return theme == Theme::Dark ? "dark" : "paper"; }
+
+std::optional<Theme> parseTheme(std::string_view name) {
+    if (name == "paper") return Theme::Paper;
+    if (name == "dark") return Theme::Dark;
+    return std::nullopt;
+}
+
+ThemeColors themeColors(Theme theme) {
+    // The canvas mixes its palette's base and text colours (GraphCanvas.cpp): node fill 10 %,
+    // outline 62 %, plain edges 45 %, unattended edges 22 % of the way from base to text.
+    const Color base = theme == Theme::Dark ? Color::rgb(0x1e1e1e) : Color::rgb(0xffffff);
+    const Color text = theme == Theme::Dark ? Color::rgb(0xe0e0e0) : Color::rgb(0x202020);
+    return {base, text, mix(base, text, 0.10f), mix(base, text, 0.62f), mix(base, text, 0.45f),
+            mix(base, text, 0.22f)};
+}
+
+void addColorBar(Group& layer, float x, float y, float w, float maxValue, const std::string& label,
+                 const ThemeColors& colors) {
+    Group& bar = layer.addGroup("colorbar");
+    constexpr float kHeight = 10.0f;
+    Image gradient;
+    gradient.rect = {x, y, w, kHeight};
+    gradient.cols = 256;
+    gradient.rows = 1;
+    for (int i = 0; i < 256; ++i)
+        gradient.argb.push_back(colormaps::argb(colormaps::ColorMap::Viridis, float(i) / 255.0f));
+    bar.add(gradient);
+    bar.add(Rect{{x, y, w, kHeight}, std::nullopt, Stroke{colors.text, 0.5f, {}}});
+    for (int k = 0; k <= 2; ++k) {
+        const float tx = x + w * float(k) / 2.0f;
+        bar.add(Line{{tx, y + kHeight}, {tx, y + kHeight + 3}, Stroke{colors.text, 0.5f, {}}});
+        Text t;
+        t.pos = {tx, y + kHeight + 12};
+        t.text = tickText(maxValue * float(k) / 2.0f);
+        t.size = 8;
+        t.anchor = Anchor::Middle;
+        t.color = colors.text;
+        bar.add(t);
+    }
+    Text name;
+    name.pos = {x + w / 2, y + kHeight + 25};
+    name.text = label;
+    name.size = 9;
+    name.anchor = Anchor::Middle;
+    name.color = colors.text;
+    bar.add(name);
+}
+
+Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
+    if (!in.graph || !in.x || !in.y) throw std::invalid_argument("graph figure: no graph or layout");
+    const Graph& g = *in.graph;
+    const size_t n = g.nodeCount(), m = g.edgeCount();
+    if (in.x->size() != n || in.y->size() != n)
+        throw std::invalid_argument("graph figure: layout has " + std::to_string(in.x->size()) +
+                                    " positions for " + std::to_string(n) + " nodes");
+    if (!in.nodeLabels.empty() && in.nodeLabels.size() != n)
+        throw std::invalid_argument("graph figure: node labels do not match the node count");
+    const analysis::GraphAttention* ga = in.attention;
+    if (ga && (ga->node.size() != n || ga->edge.size() != m))
+        throw std::invalid_argument("graph figure: attention does not match the graph");
+    const ThemeColors colors = themeColors(theme);
+
+    constexpr float kMargin = 16.0f;
+    const float barSpace = ga ? 50.0f : 0.0f;
+    Scene s;
+    s.width = size + 2 * kMargin;
+    s.height = size + 2 * kMargin + barSpace;
+    s.background = colors.background;
+    // Layout units: centred, longer side 1; the node radius shrinks with density.
+    const float nodeR = std::clamp(0.35f * size / std::sqrt(float(std::max<size_t>(n, 1))), 1.0f, 7.0f);
+    const float scale = size - 4 * nodeR;
+    const float cx = kMargin + size / 2, cy = kMargin + size / 2;
+    auto at = [&](uint32_t v) { return Point{cx + (*in.x)[v] * scale, cy + (*in.y)[v] * scale}; };
+    const float edgeScale = nodeR / 4.0f;
+
+    // Edges: unattended skeleton first, then attended from weakest to strongest (on top).
+    Group& edges = s.addLayer("edges", "edges");
+    std::vector<std::pair<float, EdgeId>> order;
+    order.reserve(m);
+    for (EdgeId e = 0; e < m; ++e) {
+        float t = -1.0f;
+        if (ga && ga->maxEdge > 0 && ga->edge[e] > 0 && ga->edge[e] >= in.threshold * ga->maxEdge)
+            t = ga->edge[e] / ga->maxEdge;
+        order.push_back({t, e});
+    }
+    std::stable_sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    const bool edgeGroups = m <= kMaxEdgeGroups;
+    for (const auto& [t, e] : order) {
+        const Edge& ed = g.edge(e);
+        Line line{at(ed.src), at(ed.dst), {}};
+        if (t >= 0) {
+            // Width 1..4 (screen px, scaled), opacity 0.35..1 with attention (GraphCanvas).
+            line.stroke = {viridis(t, 0.35f + 0.65f * t), (1.0f + 3.0f * t) * edgeScale, {}};
+        } else {
+            line.stroke = {ga ? colors.faintEdge : colors.plainEdge, (ga ? 0.6f : 1.0f) * edgeScale, {}};
+        }
+        if (edgeGroups) {
+            Group& eg = edges.addGroup("edge");
+            eg.data.push_back({"edge", std::to_string(e)});
+            if (ga) eg.data.push_back({"attention", tickText(ga->edge[e])});
+            eg.add(line);
+        } else {
+            edges.add(line);
+        }
+    }
+
+    Group& companions = s.addLayer("companions");
+    for (EdgeId e = 0; e < std::min<size_t>(m, in.copiedEdges.size()); ++e) {
+        if (!in.copiedEdges[e]) continue;
+        const Point a = at(g.edge(e).src), b = at(g.edge(e).dst);
+        const float len = std::hypot(b.x - a.x, b.y - a.y);
+        if (len <= 0) continue;
+        const float off = 2.5f * edgeScale, nx = -(b.y - a.y) / len * off, ny = (b.x - a.x) / len * off;
+        Group& cg = companions.addGroup("copy");
+        cg.data.push_back({"edge", std::to_string(e)});
+        cg.add(Line{{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny},
+                    {Color::rgb(kCopyRgb, 242), 1.5f * edgeScale, {4 * edgeScale, 3 * edgeScale}}});
+    }
+    for (const auto& [a, b] : in.jumps) {
+        if (a >= n || b >= n) throw std::invalid_argument("graph figure: jump to a missing node");
+        Group& jg = companions.addGroup("jump");
+        jg.add(Line{at(a), at(b), {Color::rgb(kJumpRgb, 230), 1.5f * edgeScale, {6 * edgeScale, 4 * edgeScale}}});
+    }
+
+    Group& nodes = s.addLayer("nodes", "nodes");
+    for (uint32_t v = 0; v < n; ++v) {
+        Group& ng = nodes.addGroup("node");
+        ng.data.push_back({"node", std::to_string(v)});
+        if (ga && ga->maxNode > 0 && ga->node[v] > 0 && ga->node[v] >= in.threshold * ga->maxNode) {
+            const float t = ga->node[v] / ga->maxNode;
+            ng.data.push_back({"attention", tickText(ga->node[v])});
+            // Halo 0.25..1.1 radii beyond the node, opacity 0.55..0.95 (GraphCanvas).
+            ng.add(Circle{at(v), nodeR * (1.0f + 0.25f + 0.85f * t), viridis(t, 0.55f + 0.4f * t),
+                          std::nullopt});
+        }
+        ng.add(Circle{at(v), nodeR, colors.nodeFill, Stroke{colors.nodeOutline, std::max(0.3f, nodeR / 5), {}}});
+        if (!in.nodeLabels.empty() && !in.nodeLabels[v].empty() && nodeR >= 4.0f) {
+            Text t;
+            t.pos = at(v);
+            t.text = in.nodeLabels[v];
+            t.size = nodeR * 1.2f;
+            t.anchor = Anchor::Middle;
+            t.baseline = Baseline::Middle;
+            t.color = colors.text;
+            ng.add(t);
+        }
+    }
+
+    if (ga) {
+        Group& bar = s.addLayer("colorbar-layer");
+        addColorBar(bar, kMargin + size * 0.2f, kMargin + size + 6, size * 0.6f, ga->maxEdge,
+                    in.metricName + " (edge, max " + tickText(ga->maxEdge) + ")", colors);
+    }
+    return s;
+}
+
+}  // namespace gts::scene

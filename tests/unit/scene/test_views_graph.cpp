@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include "scene/ColorMaps.h"
+#include "scene/SvgWriter.h"
+#include "scene/Views.h"
+
+using namespace gts;
+using namespace gts::scene;
+
+namespace {
+
+struct Fixture {
+    Graph graph;
+    std::vector<float> x{-0.5f, 0.5f, 0.0f, 0.3f}, y{-0.3f, -0.3f, 0.5f, 0.1f};
+    analysis::GraphAttention ga;
+    Fixture() {
+        graph.addNodes(4);
+        graph.addEdge(0, 1);
+        graph.addEdge(1, 2);
+        graph.addEdge(2, 0);
+        ga.node = {0.5f, 0.25f, 0.0f, 0.0f};
+        ga.edge = {0.2f, 0.1f, 0.0f};
+        ga.maxNode = 0.5f;
+        ga.maxEdge = 0.2f;
+    }
+    GraphFigureInput input() {
+        GraphFigureInput in;
+        in.graph = &graph;
+        in.x = &x;
+        in.y = &y;
+        in.attention = &ga;
+        return in;
+    }
+};
+
+}  // namespace
+
+TEST(ViewsGraph, ViridisTableMatchesMatplotlib) {
+    // matplotlib _viridis_data: index 0 (0.267004, 0.004874, 0.329415), 128 (0.127568, 0.566949,
+    // 0.550556), 255 (0.993248, 0.906157, 0.143936), times 255 and rounded.
+    EXPECT_EQ(colormaps::argb(colormaps::ColorMap::Viridis, 0.0f), 0xff440154u);
+    EXPECT_EQ(colormaps::argb(colormaps::ColorMap::Viridis, 0.5f), 0xff21918cu);
+    EXPECT_EQ(colormaps::argb(colormaps::ColorMap::Viridis, 1.0f), 0xfffde725u);
+}
+
+TEST(ViewsGraph, ElementsAndColoursFollowAttention) {
+    Fixture f;
+    const Scene s = buildGraphAttention(f.input(), Theme::Paper, 200);
+    const std::string svg = toSvg(s);
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(svg.c_str()));
+    EXPECT_EQ(doc.select_nodes("//g[@class='node']").size(), 4u);
+    EXPECT_EQ(doc.select_nodes("//g[@class='edge']/line").size(), 3u);
+    // Edge 0 carries the largest weight: t = 1, the top of viridis, fully opaque.
+    auto e0 = doc.select_node("//g[@class='edge'][@data-edge='0']/line").node();
+    EXPECT_STREQ(e0.attribute("stroke").value(), "#fde725");
+    EXPECT_FALSE(e0.attribute("stroke-opacity"));
+    // Edge 1 at half the largest: viridis(0.5), opacity 0.35 + 0.65 * 0.5 = 0.675 (172/255).
+    auto e1 = doc.select_node("//g[@class='edge'][@data-edge='1']/line").node();
+    EXPECT_STREQ(e1.attribute("stroke").value(), "#21918c");
+    EXPECT_STREQ(e1.attribute("stroke-opacity").value(), "0.67");
+    // Edge 2 is unattended: the faint skeleton colour (22 % from white to #202020:
+    auto e2 = doc.select_node("//g[@class='edge'][@data-edge='2']/line").node();
+    EXPECT_STREQ(e2.attribute("stroke").value(), "#cecece");  // 255 - 0.22 * 223 = 205.9
+    // Strongest edge drawn last (on top).
+    auto lines = doc.select_nodes("//g[@class='edge']");
+    EXPECT_STREQ(lines[lines.size() - 1].node().attribute("data-edge").value(), "0");
+    // Node 0 receives the most: a halo in viridis(1); node 2 none.
+    auto n0 = doc.select_node("//g[@class='node'][@data-node='0']").node();
+    EXPECT_STREQ(n0.first_child().attribute("fill").value(), "#fde725");
+    EXPECT_EQ(doc.select_nodes("//g[@class='node'][@data-node='2']/circle").size(), 1u);
+    // Colour bar with the metric name and the range.
+    EXPECT_TRUE(doc.select_node("//g[@class='colorbar']/image"));
+    bool named = false;
+    for (auto t : doc.select_nodes("//g[@class='colorbar']/text"))
+        named = named || std::string(t.node().child_value()).find("attention") != std::string::npos;
+    EXPECT_TRUE(named);
+}
+
+TEST(ViewsGraph, CopiesJumpsAndThemes) {
+    Fixture f;
+    GraphFigureInput in = f.input();
+    in.copiedEdges = {false, true, false};
+    in.jumps = {{2, 3}};
+    const Scene dark = buildGraphAttention(in, Theme::Dark, 200);
+    const std::string svg = toSvg(dark);
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(svg.c_str()));
+    auto copy = doc.select_node("//g[@class='copy']/line").node();
+    EXPECT_STREQ(copy.attribute("stroke").value(), "#e69f00");
+    EXPECT_TRUE(copy.attribute("stroke-dasharray"));
+    EXPECT_STREQ(doc.select_node("//g[@class='jump']/line").node().attribute("stroke").value(), "#cc79a7");
+    EXPECT_EQ(dark.background, Color::rgb(0x1e1e1e));
+}
+
+TEST(ViewsGraph, MismatchedInputIsAClearError) {
+    Fixture f;
+    f.x.pop_back();
+    EXPECT_THROW(buildGraphAttention(f.input(), Theme::Paper), std::invalid_argument);
+    Fixture g;
+    g.ga.edge.pop_back();
+    EXPECT_THROW(buildGraphAttention(g.input(), Theme::Paper), std::invalid_argument);
+}
