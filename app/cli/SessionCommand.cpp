@@ -1,17 +1,76 @@
 // gtscope-cli session info FILE [--json]   what a session file holds, and any warnings
 // gtscope-cli session check FILE           SQLite integrity + a full open; exit 1 on problems
+// gtscope-cli session create MODEL GRAPH -o FILE [tokenize options]
+//     tokenizes GRAPH, runs MODEL with attention captured, and stores graph, model reference
+//     (with its fingerprint), the tokenize arguments, the tokens and the run as "run0."
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "model/ModelFolder.h"
+#include "model/Run.h"
+#include "store/RunResultStore.h"
 #include "store/Session.h"
+#include "store/Sha256.h"
 
 namespace gts::cli {
 namespace {
 
-constexpr const char* kUsage = "session info FILE [--json] | session check FILE";
+constexpr const char* kUsage =
+    "session info FILE [--json] | session check FILE | session create MODEL GRAPH -o FILE "
+    "[--format FMT] [tokenize options]";
+
+int createSession(const std::vector<std::string>& args) {
+    std::set<std::string> valued = kTokenizeValued;
+    valued.insert({"o", "out", "format"});
+    const CliArgs a(args, kTokenizeFlags, valued);
+    a.requirePositional(2, kUsage);
+    const auto out = a.value("o") ? a.value("o") : a.value("out");
+    if (!out) throw UsageError(std::string("session create needs -o FILE; ") + kUsage);
+    const std::string modelPath = a.positional()[0];
+    const std::string source = a.positional()[1];
+    std::shared_ptr<const model::GraphGptModel> m;
+    try {
+        m = model::loadGraphGptModel(modelPath);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
+    }
+    if (!m->hasVocab)
+        throw UsageError("the model has no vocab file, so graphs cannot be turned into ids (" +
+                         modelPath + ")");
+    const Graph g = io::readGraph(source, graphReadOptions(a));
+    const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
+    model::SequenceInput input;
+    try {
+        input.ids = seq.ids(m->vocab);
+    } catch (const std::exception& e) {
+        throw UsageError(std::string(e.what()) + " (" + source + ")");
+    }
+    model::RunOptions options;
+    options.captureAttention = true;
+    const model::RunResult run = model::runGraphGpt(*m, {input}, options).front();
+
+    store::Session s;
+    s.graphs.push_back({g.name(), std::filesystem::absolute(source).string(), "json",
+                        io::writeGraphsToText({g}, io::Format::NodeLinkJson), "[]"});
+    s.model = {std::filesystem::absolute(modelPath).string(), store::modelFingerprint(modelPath)};
+    // The tokenize arguments as given, so a reader can tokenize again the same way.
+    nlohmann::json tokenizeArgs = nlohmann::json::object();
+    for (const auto& name : kTokenizeValued)
+        if (auto v = a.value(name)) tokenizeArgs[name] = *v;
+    for (const auto& name : kTokenizeFlags)
+        if (a.flag(name)) tokenizeArgs[name] = true;
+    s.settings["tokenize"] = tokenizeArgs.dump();
+    s.settings["tokens"] = nlohmann::json(seq.positions).dump();
+    s.settings["run"] = nlohmann::json{{"captureAttention", true}}.dump();
+    store::putRunResult(s, "run0.", run);
+    store::saveSession(*out, s);
+    std::cout << *out << ": " << seq.positions.size() << " positions, " << run.layers.size()
+              << " layers of attention\n";
+    return 0;
+}
 
 nlohmann::json infoJson(const store::Session& s, const store::OpenReport& rep) {
     using nlohmann::json;
@@ -47,6 +106,7 @@ nlohmann::json infoJson(const store::Session& s, const store::OpenReport& rep) {
 int runSession(const std::vector<std::string>& args) {
     if (args.empty()) throw UsageError(std::string("usage: ") + kUsage);
     const std::string sub = args[0];
+    if (sub == "create") return createSession(std::vector<std::string>(args.begin() + 1, args.end()));
     CliArgs a(std::vector<std::string>(args.begin() + 1, args.end()), {"json"}, {});
     a.requirePositional(1, kUsage);
     const std::string file = a.positional()[0];
@@ -89,7 +149,7 @@ int runSession(const std::vector<std::string>& args) {
     return 0;
 }
 
-const CommandRegistration reg{"session", "info FILE [--json] | check FILE: a session file",
+const CommandRegistration reg{"session", "info FILE [--json] | check FILE | create MODEL GRAPH -o FILE: session files",
                               runSession};
 
 }  // namespace
