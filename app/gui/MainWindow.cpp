@@ -1,3 +1,6 @@
+// oneTBB before any Qt header: Qt's `emit` macro breaks tbb/profiling.h.
+#include <tbb/task_arena.h>
+
 #include "MainWindow.h"
 
 #include <QAction>
@@ -612,9 +615,14 @@ void MainWindow::startLayout(const char* key) {
     jobs_->submit<std::shared_ptr<const NodeLayout>>(
         key,
         [graph](jobs::JobContext& context) {
-            const layout::Layout l = layout::computeLayout(
-                *graph, layout::LayoutMethod::Auto, {}, &context.cancelFlag(),
-                [&context](double f) { context.progress(f, "layout"); });
+            // One core is left to the UI thread (as for engine runs): ForceAtlas2's parallel
+            // loops on every core starved the event loop past 50 ms on a 2-core machine.
+            tbb::task_arena arena(std::max(1, int(std::thread::hardware_concurrency()) - 1));
+            layout::Layout l;
+            arena.execute([&] {
+                l = layout::computeLayout(*graph, layout::LayoutMethod::Auto, {}, &context.cancelFlag(),
+                                          [&context](double f) { context.progress(f, "layout"); });
+            });
             auto out = std::make_shared<NodeLayout>();
             out->x = l.x;
             out->y = l.y;
