@@ -7,6 +7,8 @@
 #include "CliArgs.h"
 #include "Commands.h"
 #include "analysis/AttentionView.h"
+#include "graph/AttrNames.h"
+#include "graph/Attributes.h"
 #include "layout/Layout.h"
 #include "model/ModelFolder.h"
 #include "model/Run.h"
@@ -108,6 +110,13 @@ int runRender(const std::vector<std::string>& args) {
     in.x = &l.x;
     in.y = &l.y;
     in.attention = &ga;
+    // Element symbols on atoms, as the canvas labels molecules (SMILES/SDF "symbol" column).
+    const AttrColumn* symbol = g.nodeAttrs().find(attr::kSymbol);
+    if (symbol && symbol->kind == AttrKind::String) {
+        in.nodeLabels.resize(g.nodeCount());
+        for (size_t i = 0; i < g.nodeCount(); ++i)
+            if (symbol->has(i)) in.nodeLabels[i] = symbol->stringAt(i);
+    }
     in.metricName = std::string("attention, layer ") + std::to_string(layer) + ", " +
                     (aggregation == analysis::HeadAggregation::Single
                          ? "head " + std::to_string(head)
