@@ -14,6 +14,9 @@ packages=(
   libeigen3-dev libtbb-dev libsqlite3-dev libpugixml-dev nlohmann-json3-dev zlib1g-dev
   # Dear ImGui (static, backends built in) and the stb headers it needs
   libimgui-dev libstb0
+  # the GPU backend (core/backend/gl): EGL's surfaceless platform with Mesa (llvmpipe in CI);
+  # libegl-dev, libgl-dev (glcorearb.h), libegl-mesa0 and libgl1-mesa-dri are listed above
+  libegl1 libgbm1
   # chemistry
   librdkit-dev libboost-dev rdkit-data
   # tests and benchmarks
