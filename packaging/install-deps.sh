@@ -15,7 +15,7 @@ packages=(
   # Dear ImGui (static, backends built in) and the stb headers it needs
   libimgui-dev libstb0
   # the GPU backend (core/backend/gl): EGL's surfaceless platform with Mesa (llvmpipe in CI);
-  # libegl-dev, libgl-dev (glcorearb.h), libegl-mesa0 and libgl1-mesa-dri are listed above
+  # also needs libegl-dev, libgl-dev (glcorearb.h), libegl-mesa0 and libgl1-mesa-dri (listed here)
   libegl1 libgbm1
   # chemistry
   librdkit-dev libboost-dev rdkit-data
