@@ -17,6 +17,7 @@
 #include "Commands.h"
 #include "checkpoint/SafeTensors.h"
 #include "io/TextInput.h"
+#include "model/Backend.h"
 #include "model/ModelFolder.h"
 #include "model/Run.h"
 
@@ -30,6 +31,38 @@ using model::ProblemType;
 using model::RunOptions;
 using model::RunResult;
 using model::SequenceInput;
+
+/// --backend cpu|gpu|auto (default cpu).
+model::Backend backendArg(const CliArgs& a) {
+    const auto name = a.value("backend");
+    if (!name) return model::Backend::Cpu;
+    const auto backend = model::parseBackend(*name);
+    if (!backend) throw UsageError("--backend " + *name + ": expected cpu, gpu or auto");
+    return *backend;
+}
+
+/// Runs on the chosen backend; a GPU that cannot be used is a usage error for gpu, and a note
+/// on stderr for auto (once per process).
+model::BackendRun runOnBackend(const GraphGptModel& m, const std::vector<SequenceInput>& inputs,
+                               const RunOptions& options, model::Backend backend) {
+    model::BackendRun run;
+    try {
+        run = model::runModel(m, inputs, options, backend);
+    } catch (const std::invalid_argument&) {
+        throw;
+    } catch (const model::RunCancelled&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        if (backend == model::Backend::Gpu) throw UsageError(std::string("--backend gpu: ") + e.what());
+        throw;
+    }
+    static bool noted = false;
+    if (!run.fallbackReason.empty() && !noted) {
+        noted = true;
+        std::cerr << "gtscope-cli: running on the CPU: " << run.fallbackReason << "\n";
+    }
+    return run;
+}
 
 std::shared_ptr<const GraphGptModel> loadModel(const std::string& path) {
     try {
@@ -276,7 +309,7 @@ int runModel(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
     valued.insert({"attention", "attention-budget", "row"});
     valued.insert({"seed", "start", "path", "capture", "out", "o", "head-mask", "skip-layers", "ids",
-                   "threads", "top"});
+                   "threads", "top", "backend"});
     auto flags = kTokenizeFlags;
     flags.insert("json");
     CliArgs a(args, flags, valued);
@@ -284,7 +317,7 @@ int runModel(const std::vector<std::string>& args) {
         "gtscope-cli run MODEL GRAPH[#N] [--seed N] [--start NODE] [--path n0,n1,...] "
         "[--capture attention,scores,residual,heads] [--out result.safetensors] [--head-mask L.H,...] "
         "[--skip-layers L,...] [--threads N] [--top K] [--attention auto|dense|blockwise] "
-        "[--attention-budget MB] [--row L.H.P] [--json] | gtscope-cli run MODEL --ids FILE.json";
+        "[--attention-budget MB] [--row L.H.P] [--backend cpu|gpu|auto] [--json] | gtscope-cli run MODEL --ids FILE.json";
     const auto idsFile = a.value("ids");
     if (a.positional().size() != (idsFile ? 1u : 2u)) throw UsageError("usage: " + usage);
     const auto m = loadModel(a.positional()[0]);
@@ -318,8 +351,10 @@ int runModel(const std::vector<std::string>& args) {
     const size_t topK = std::max<uint64_t>(1, parseCount(a, "top", 1));
 
     RunResult result;
+    model::BackendRun ran;
     try {
-        result = model::runGraphGpt(*m, {input}, options).front();
+        ran = runOnBackend(*m, {input}, options, backendArg(a));
+        result = std::move(ran.results.front());
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string(e.what()) + " (" + source + ")");
     }
@@ -365,7 +400,8 @@ int runModel(const std::vector<std::string>& args) {
         if (!tokens.empty()) j["tokens"] = tokens;
         j["layers"] = m->config.numLayers;
         j["heads"] = m->config.numHeads;
-        j["backend"] = "cpu";
+        j["backend"] = model::backendName(ran.ran);
+        if (!ran.fallbackReason.empty()) j["backend_fallback"] = ran.fallbackReason;
         j["milliseconds"] = result.milliseconds;
         if (out) j["out"] = *out;
         if (!rowJson.is_null()) j["row"] = rowJson;
@@ -381,7 +417,7 @@ int runModel(const std::vector<std::string>& args) {
     }
     std::cout << source << ": " << input.ids.size() << " positions, " << m->config.numLayers
               << " layers x " << m->config.numHeads << " heads, " << std::fixed << std::setprecision(2)
-              << result.milliseconds << " ms (cpu)\n";
+              << result.milliseconds << " ms (" << model::backendName(ran.ran) << ")\n";
     std::cout << "task: " << taskName(*m) << "\n";
     const json pred = predictionJson(*m, result, topK);
     std::cout << std::setprecision(6);
@@ -416,13 +452,13 @@ int runModel(const std::vector<std::string>& args) {
 int runBench(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
     valued.insert({"graphs", "ids", "limit", "batch", "threads", "repeat", "capture", "seed", "dump-ids",
-                   "attention", "attention-budget"});
+                   "attention", "attention-budget", "backend"});
     auto flags = kTokenizeFlags;
     flags.insert("json");
     CliArgs a(args, flags, valued);
     a.requirePositional(1, "gtscope-cli bench MODEL (--graphs FILE | --ids FILE.json) [--limit N] "
                            "[--batch N] [--threads N] [--repeat N] [--capture attention] "
-                           "[--dump-ids FILE.json] [--json]");
+                           "[--dump-ids FILE.json] [--backend cpu|gpu|auto] [--json]");
     const auto m = loadModel(a.positional()[0]);
     const auto graphsFile = a.value("graphs");
     const auto idsFile = a.value("ids");
@@ -478,13 +514,18 @@ int runBench(const std::vector<std::string>& args) {
         for (const auto& p : in.ids) stackedIds += p.size();
     }
 
+    const model::Backend backend = backendArg(a);
+    model::Backend ranOn = model::Backend::Cpu;
+    std::string fallback;
     auto once = [&] {
         const auto t0 = std::chrono::steady_clock::now();
         for (size_t b = 0; b < data.inputs.size(); b += batch) {
             std::vector<SequenceInput> chunk(data.inputs.begin() + ptrdiff_t(b),
                                              data.inputs.begin() + ptrdiff_t(std::min(b + batch, data.inputs.size())));
             try {
-                model::runGraphGpt(*m, chunk, options);
+                const auto run = runOnBackend(*m, chunk, options, backend);
+                ranOn = run.ran;
+                fallback = run.fallbackReason;
             } catch (const std::invalid_argument& e) {
                 throw UsageError(e.what());
             }
@@ -512,6 +553,9 @@ int runBench(const std::vector<std::string>& args) {
         if (!data.firstSkipReason.empty()) j["first_skip_reason"] = data.firstSkipReason;
         j["batch"] = batch;
         j["threads"] = options.threads;
+        j["backend"] = model::backendName(ranOn);
+        if (ranOn == model::Backend::Gpu) j["gpu"] = model::gpuDescription();
+        if (!fallback.empty()) j["backend_fallback"] = fallback;
         j["capture_attention"] = options.captureAttention;
         j["repeat"] = repeat;
         j["seconds"] = seconds;
@@ -527,7 +571,8 @@ int runBench(const std::vector<std::string>& args) {
     if (data.skipped) std::cout << ", " << data.skipped << " skipped (" << data.firstSkipReason << ")";
     std::cout << "\nmedian of " << repeat << ": " << median << " s, " << std::setprecision(0)
               << double(positions) / median << " positions/s, " << std::setprecision(2)
-              << flops / median / 1e9 << " GFLOP/s\n";
+              << flops / median / 1e9 << " GFLOP/s on the " << model::backendName(ranOn)
+              << (ranOn == model::Backend::Gpu ? " (" + model::gpuDescription() + ")" : std::string()) << "\n";
     return 0;
 }
 
