@@ -14,7 +14,9 @@ void JobContext::progress(double fraction, const std::string& message) {
 }
 
 JobRunner::JobRunner(Post post)
-    : post_(std::move(post)), alive_(std::make_shared<std::atomic<bool>>(true)) {}
+    : post_(std::move(post)),
+      alive_(std::make_shared<std::atomic<bool>>(true)),
+      undelivered_(std::make_shared<std::atomic<int>>(0)) {}
 
 JobRunner::~JobRunner() {
     alive_->store(false);
@@ -48,8 +50,9 @@ uint64_t JobRunner::start(const std::string& key, std::function<void(JobContext&
     Job* self = job.get();
     auto cancel = job->cancel;
     auto alive = alive_;
+    auto undelivered = undelivered_;
     Post post = post_;
-    job->thread = std::thread([this, self, cancel, alive, post, work = std::move(work),
+    job->thread = std::thread([this, self, cancel, alive, undelivered, post, work = std::move(work),
                                deliver = std::move(deliver), failed = std::move(failed),
                                progress = std::move(progress)] {
         JobContext context;
@@ -79,7 +82,16 @@ uint64_t JobRunner::start(const std::string& key, std::function<void(JobContext&
                     if (alive->load() && !cancel->load()) failed("unknown error");
                 };
         }
-        if (outcome) post(std::move(outcome));
+        if (outcome) {
+            // Counted until the UI thread runs it, so active() stays above zero while a result
+            // is on its way (a test waiting for active() == 0 sees every result delivered). The
+            // count drops before the callback runs: a callback asking active() does not see itself.
+            undelivered->fetch_add(1);
+            post([undelivered, outcome = std::move(outcome)] {
+                undelivered->fetch_sub(1);
+                outcome();
+            });
+        }
         {
             std::lock_guard done(mutex_);
             self->finished = true;
@@ -112,7 +124,8 @@ void JobRunner::cancelAll() {
 
 size_t JobRunner::active() const {
     std::lock_guard lock(mutex_);
-    return size_t(std::count_if(jobs_.begin(), jobs_.end(), [](const auto& j) { return !j->finished; }));
+    return size_t(std::count_if(jobs_.begin(), jobs_.end(), [](const auto& j) { return !j->finished; })) +
+           size_t(std::max(0, undelivered_->load()));
 }
 
 bool JobRunner::running(const std::string& key) const {

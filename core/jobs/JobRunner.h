@@ -82,7 +82,8 @@ public:
     /// Cancels the running job of `key` (its result will not be delivered).
     void cancel(const std::string& key);
     void cancelAll();
-    /// Jobs started and not yet finished (cancelled ones count until their thread ends).
+    /// Jobs started and not yet finished (cancelled ones count until their thread ends), plus
+    /// results and errors posted and not yet handed to their callback.
     size_t active() const;
     /// True when `key` has a job that is neither finished nor cancelled.
     bool running(const std::string& key) const;
@@ -106,6 +107,8 @@ private:
     Post post_;
     /// Set false in the destructor: posted callbacks check it before touching anything.
     std::shared_ptr<std::atomic<bool>> alive_;
+    /// Outcomes posted to the UI thread and not yet run (shared: a posted callback outlives us).
+    std::shared_ptr<std::atomic<int>> undelivered_;
     mutable std::mutex mutex_;
     mutable std::condition_variable idle_;
     std::vector<std::unique_ptr<Job>> jobs_;

@@ -166,3 +166,17 @@ TEST(Jobs, DestroyingTheRunnerCancelsAndDropsLateResults) {
 }
 
 }  // namespace
+
+TEST(Jobs, AResultOnItsWayCountsAsActiveUntilDelivered) {
+    // A job whose thread has ended but whose result the UI thread has not yet run is still
+    // active: a caller waiting for active() == 0 then knows every result has arrived.
+    PostQueue ui;
+    JobRunner runner(ui.poster());
+    size_t activeInside = 99;
+    runner.submit<int>("layout", [](JobContext&) { return 1; }, [&](int) { activeInside = runner.active(); });
+    ASSERT_TRUE(runner.waitIdle(5s));
+    EXPECT_EQ(runner.active(), 1u);
+    EXPECT_EQ(ui.pump(), 1u);
+    EXPECT_EQ(activeInside, 0u);  // the delivering callback does not count itself
+    EXPECT_EQ(runner.active(), 0u);
+}
