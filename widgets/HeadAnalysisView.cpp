@@ -190,11 +190,14 @@ void HeadAnalysisView::computeStats() {
     status_->setText(tr("Computing head metrics…"));
     jobs_->submit<std::shared_ptr<const analysis::RunHeadStats>>(
         "head-stats",
-        [result, tokens, graph, causal](jobs::JobContext&) {
+        [result, tokens, graph, causal, heads = d.model->config.numHeads](jobs::JobContext& context) {
             analysis::HeadStatsOptions o;
             o.causal = causal;
-            return std::shared_ptr<const analysis::RunHeadStats>(
-                std::make_shared<analysis::RunHeadStats>(analysis::computeHeadStats(*result, *tokens, *graph, o)));
+            auto stats = std::make_shared<analysis::RunHeadStats>(analysis::computeHeadStats(*result, *tokens, *graph, o));
+            context.throwIfCancelled();
+            // Similar heads: JSD over all pairs, clustered into as many groups as a layer has heads.
+            analysis::annotateSimilarity(*stats, analysis::headSimilarity(*result, false), heads);
+            return std::shared_ptr<const analysis::RunHeadStats>(std::move(stats));
         },
         [this, result](std::shared_ptr<const analysis::RunHeadStats> stats) {
             if (inspection_->data().result != result) return;  // a newer run arrived
@@ -296,7 +299,7 @@ void HeadAnalysisView::fillTable() {
     table_->clear();
     QStringList headers = {tr("head")};
     for (const auto& [key, label] : columns()) headers << label;
-    headers << tr("no-op") << tr("causal Δ");
+    headers << tr("cluster") << tr("most similar (JSD)") << tr("no-op") << tr("causal Δ");
     table_->setColumnCount(int(headers.size()));
     table_->setHorizontalHeaderLabels(headers);
     table_->setRowCount(stats ? int(stats->heads.size()) : 0);
@@ -313,6 +316,13 @@ void HeadAnalysisView::fillTable() {
             table_->setItem(int(r), 0, name);
             int col = 1;
             for (const auto& [key, label] : columns()) table_->setItem(int(r), col++, numberItem(named(s, key), key == "seq_distance" || key == "mean_hops" ? 2 : 3));
+            auto* cluster = numberItem(s.cluster, 0);
+            cluster->setToolTip(tr("heads in one cluster attend alike (average-linkage clustering by Jensen–Shannon divergence)"));
+            table_->setItem(int(r), col++, cluster);
+            auto* nearest = new QTableWidgetItem(s.nearestLayer >= 0 ? QStringLiteral("%1.%2 (%3)").arg(s.nearestLayer).arg(s.nearestHead).arg(s.nearestJsd, 0, 'f', 3) : QString());
+            nearest->setData(Qt::UserRole, s.nearestJsd);
+            nearest->setFlags(nearest->flags() & ~Qt::ItemIsEditable);
+            table_->setItem(int(r), col++, nearest);
             auto* noop = new QTableWidgetItem(s.noOp ? tr("yes") : QString());
             noop->setToolTip(tr("sink mass %1 (≥ 0.5: the head mostly attends to sinks)").arg(s.sinkMass, 0, 'f', 3));
             table_->setItem(int(r), col++, noop);
@@ -382,6 +392,8 @@ void HeadAnalysisView::updateCard() {
     }
     QString text = tr("<b>Head %1.%2</b>").arg(s->layer).arg(s->head);
     if (s->noOp) text += tr(" — <i>no-op</i> (%1 of its attention on sinks)").arg(s->sinkMass, 0, 'f', 2);
+    if (s->nearestLayer >= 0)
+        text += tr("<br>most like head %1.%2 (JSD %3), cluster %4").arg(s->nearestLayer).arg(s->nearestHead).arg(s->nearestJsd, 0, 'f', 3).arg(s->cluster);
     text += tr("<br>entropy %1 · confidence %2 · self %3<br>sequence distance %4 · same node %5")
                 .arg(s->entropy, 0, 'f', 3).arg(s->confidence, 0, 'f', 3).arg(s->selfMass, 0, 'f', 3)
                 .arg(s->sequenceDistance, 0, 'f', 2).arg(s->sameNodeMass, 0, 'f', 3);

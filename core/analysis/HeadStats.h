@@ -96,6 +96,13 @@ struct HeadStats {
     /// Σ_k k m_k over reachable graph keys divided by their mass (the expected hop distance of
     /// what a graph query attends to, sinks aside).
     double meanHops = 0.0;
+
+    // Head similarity (annotateSimilarity; unset until then): the cluster of the head in an
+    // average-linkage clustering of all heads by Jensen–Shannon divergence, and its most
+    // similar other head.
+    int cluster = -1;
+    int nearestLayer = -1, nearestHead = -1;
+    double nearestJsd = 0.0;
 };
 
 /// The metrics of every captured layer and head (attention captured; layers in result order,

@@ -21,7 +21,14 @@ using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowM
 /// layer, rows of I for positions no longer present.
 std::vector<Matrix> residualAttention(const model::RunResult& result, int64_t& S) {
     if (result.layers.empty()) throw std::invalid_argument("saliency: no captured layers");
+    // The original sequence's length: a run pruned before layer 0 starts on fewer positions
+    // than it had, so take the widest of the first layer's count, the largest original position
+    // any layer names, and the captured embeddings. Positions dropped before layer 0 are in no
+    // Â_l's rows or columns and end with saliency 0 (they reached nothing).
     S = static_cast<int64_t>(result.layers.front().positions.size());
+    for (const auto& c : result.layers)
+        for (int32_t p : c.positions) S = std::max<int64_t>(S, int64_t(p) + 1);
+    if (result.embeddings.size() > 0) S = std::max<int64_t>(S, result.embeddings.dim(0));
     for (const auto& c : result.layers) {
         if (c.attention.size() == 0)
             throw std::invalid_argument("saliency: layer " + std::to_string(c.layer) +
@@ -37,9 +44,9 @@ std::vector<Matrix> residualAttention(const model::RunResult& result, int64_t& S
         std::vector<int64_t> rows(static_cast<size_t>(n));
         for (int64_t r = 0; r < n; ++r) {
             const int32_t p = c.positions[static_cast<size_t>(r)];
-            if (p < 0 || p >= S)
+            if (p < 0)
                 throw std::invalid_argument("saliency: position " + std::to_string(p) +
-                                            " outside the first layer's sequence");
+                                            " is negative");
             rows[static_cast<size_t>(r)] = p;
         }
         for (int64_t r = 0; r < n; ++r) {
@@ -282,6 +289,27 @@ HeadClustering clusterHeads(const HeadSimilarity& similarity) {
     for (size_t i = 0; i < N; ++i)
         if (alive[i]) c.order = members[i];
     return c;
+}
+
+void annotateSimilarity(RunHeadStats& stats, const HeadSimilarity& similarity, int clusters) {
+    const size_t n = similarity.heads.size();
+    const auto labels = clusterHeads(similarity).labels(clusters);
+    for (auto& h : stats.heads) {
+        size_t i = n;
+        for (size_t k = 0; k < n; ++k)
+            if (similarity.heads[k].layer == h.layer && similarity.heads[k].head == h.head) i = k;
+        if (i == n) continue;
+        h.cluster = labels[i];
+        double best = std::numeric_limits<double>::infinity();
+        for (size_t j = 0; j < n; ++j) {
+            const double d = similarity.jsd[i * n + j];
+            if (j == i || std::isnan(d) || d >= best) continue;
+            best = d;
+            h.nearestLayer = similarity.heads[j].layer;
+            h.nearestHead = similarity.heads[j].head;
+            h.nearestJsd = d;
+        }
+    }
 }
 
 std::vector<int> HeadClustering::labels(int clusters) const {

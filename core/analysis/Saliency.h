@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "analysis/HeadStats.h"
 #include "graph/Graph.h"
 #include "model/Run.h"
 #include "tokenize/TokenSequence.h"
@@ -76,5 +77,9 @@ struct HeadClustering {
     int leaves = 0;
 };
 HeadClustering clusterHeads(const HeadSimilarity& similarity);
+
+/// Fills each head's cluster (the dendrogram cut into `clusters` groups) and its nearest other
+/// head by JSD (pairs without a value are skipped) in `stats`, matching heads by (layer, head).
+void annotateSimilarity(RunHeadStats& stats, const HeadSimilarity& similarity, int clusters);
 
 }  // namespace gts::analysis

@@ -56,6 +56,26 @@ TEST(Saliency, PrunedTokensKeepTheirState) {
     EXPECT_NEAR(s.position[1], 0.75, 1e-12);
 }
 
+TEST(Saliency, PrunedBeforeTheFirstLayer) {
+    // Three positions, position 1 dropped before layer 0: layer 0 sees {0, 2} with Â1 rows
+    // [[1, 0], [.25, .75]] over them. Saliency is over the original three positions; the
+    // dropped one reached nothing. (Taking S from layer 0's count refused position 2.)
+    model::RunResult r;
+    model::LayerCapture c;
+    c.layer = 0;
+    c.positions = {0, 2};
+    c.attention = Tensor({1, 2, 2}, {1, 0, 0.5f, 0.5f});
+    r.layers.push_back(c);
+    const auto s = attentionRollout(r, SaliencyTarget::LastPosition);
+    ASSERT_EQ(s.position.size(), 3u);
+    EXPECT_NEAR(s.position[0], 0.25, 1e-12);
+    EXPECT_NEAR(s.position[1], 0.0, 1e-12);
+    EXPECT_NEAR(s.position[2], 0.75, 1e-12);
+    const auto f = attentionFlow(r, SaliencyTarget::LastPosition);
+    EXPECT_NEAR(f.position[0], 0.25, 1e-9);
+    EXPECT_NEAR(f.position[1], 0.0, 1e-9);
+}
+
 TEST(Saliency, RefusesMissingLayersAndLargeFlow) {
     auto r = twoLayers(true);
     r.layers[1].attention = Tensor();
@@ -109,6 +129,29 @@ TEST(HeadSimilarity, AverageLinkageByHand) {
     EXPECT_NEAR(c.merges[1].height, 0.7, 1e-12);  // mean of .8 and .6
     EXPECT_EQ(c.labels(2), (std::vector<int>{0, 0, 1}));
     EXPECT_EQ(c.labels(3), (std::vector<int>{0, 1, 2}));
+}
+
+TEST(HeadSimilarity, AnnotatesClustersAndNearestHeads) {
+    HeadSimilarity s;
+    s.heads = {{0, 0}, {0, 1}, {1, 0}};
+    s.jsd = {0, 0.1, 0.8,  //
+             0.1, 0, 0.6,  //
+             0.8, 0.6, 0};
+    RunHeadStats stats;
+    for (const auto& h : s.heads) {
+        HeadStats hs;
+        hs.layer = h.layer;
+        hs.head = h.head;
+        stats.heads.push_back(hs);
+    }
+    annotateSimilarity(stats, s, 2);
+    EXPECT_EQ(stats.heads[0].cluster, stats.heads[1].cluster);
+    EXPECT_NE(stats.heads[0].cluster, stats.heads[2].cluster);
+    EXPECT_EQ(stats.heads[0].nearestHead, 1);
+    EXPECT_NEAR(stats.heads[0].nearestJsd, 0.1, 1e-12);
+    EXPECT_EQ(stats.heads[2].nearestLayer, 0);
+    EXPECT_EQ(stats.heads[2].nearestHead, 1);
+    EXPECT_NEAR(stats.heads[2].nearestJsd, 0.6, 1e-12);
 }
 
 TEST(HeadSimilarity, FromARun) {
