@@ -79,7 +79,7 @@ struct RunOptions {
         std::vector<int32_t> positions;  ///< the original positions of its rows, increasing
     } resume;
 
-    /// Attention without S×S memory: 0 (default) runs blockwise above 2,048 positions when no
+    /// Attention without S×S memory: 0 (default) runs blockwise above 512 positions when no
     /// S×S capture of that layer is asked for; > 0 always runs blockwise with blocks of this
     /// many queries and keys (tests); < 0 never.
     int attentionBlock = 0;

@@ -38,8 +38,10 @@ constexpr Index kMaxPackRows = 8192;
 /// page fault per 4 KiB on first touch, a large share of a short run); larger ones are freed.
 constexpr size_t kKeptWorkspaceBytes = size_t{256} << 20;
 /// Above this many positions a head's attention runs blockwise (no S×S scores) unless the
-/// full map is captured; below it one S×S product is faster. Blocks: 128 queries × 512 keys.
-constexpr Index kDenseAttentionMaxPositions = 2048;
+/// full map is captured: measured (tests/bench/long_sequences.py) equal at 256-512 positions,
+/// 1.3x faster at 1,024 and 4.7x at 4,096 (the S×S exp pass leaves the caches). Blocks: 128
+/// queries x 512 keys.
+constexpr Index kDenseAttentionMaxPositions = 512;
 constexpr Index kQueryBlock = 128, kKeyBlock = 512;
 
 /// Grow-only float storage viewed as a row-major matrix of any shape that fits.

@@ -91,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, Blockwise,
                                            "pretrain_sum_mtp", "pretrain_gated_gqa_causal_tied", "flat_pretrain_bf16"));
 
 TEST(BlockwiseLong, DefaultSwitchesAboveTheDenseLimitAndAgrees) {
-    // 3,000 positions of random ids: the default runs blockwise (over 2,048), the reference dense.
+    // 3,000 positions of random ids: the default runs blockwise (over 512), the reference dense.
     const auto model = loadGraphGptModel(kFixtures / "pretrain_gated_gqa_causal_tied");
     ASSERT_GE(model->config.maxPositionEmbeddings, 1);
     std::mt19937 rng(5);
