@@ -61,6 +61,7 @@
 #include "io/GraphIO.h"
 #include "jobs/JobRunner.h"
 #include "layout/Layout.h"
+#include "model/Backend.h"
 #include "model/Run.h"
 
 namespace gts {
@@ -287,6 +288,7 @@ void MainWindow::createActions() {
         themes->addAction(a);
     }
 
+    createEngineMenu(menuBar()->addMenu(tr("E&ngine")));
     createDemoMenu(menuBar()->addMenu(tr("&Demos")));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -401,6 +403,8 @@ void MainWindow::replaceGraph(std::shared_ptr<Graph> g, std::shared_ptr<const No
 
 QString MainWindow::graphStatusText() const { return statusGraph_->text(); }
 
+QString MainWindow::runStatusText() const { return statusRun_->text(); }
+
 void MainWindow::updateGraphStatus() {
     if (!graph_) return;
     // Back at the saved (opened) state after undos, the graph is no longer "edited". During an
@@ -514,11 +518,11 @@ void MainWindow::openModel(const QString& path, bool quiet) {
             model_ = std::move(m);
             modelPath_ = path;
             const auto& c = model_->config;
-            const int threads = std::max(1, int(std::thread::hardware_concurrency()) - 1);
-            statusModel_->setText(tr("%1 — %2 layers × %3 heads · CPU, %n thread(s)", nullptr, threads)
+            statusModel_->setText(tr("%1 — %2 layers × %3 heads · %4")
                                       .arg(modelName(path))
                                       .arg(c.numLayers)
-                                      .arg(c.numHeads));
+                                      .arg(c.numHeads)
+                                      .arg(backendText()));
             statusModel_->setToolTip(path);
             emit modelLoaded(true);
             tokens_->setBaseOptions(model_->tokenization);  // re-tokenizes, then reruns
@@ -570,9 +574,10 @@ void MainWindow::rerun() {
     jobStarted(tr("Running %1").arg(modelName(modelPath_)));
     auto model = model_;
     QPointer<QProgressBar> bar = progress_;
-    jobs_->submit<std::shared_ptr<const model::RunResult>>(
+    const model::Backend backend = backend_;
+    jobs_->submit<std::shared_ptr<const EngineRun>>(
         "run",
-        [model, input](jobs::JobContext& context) {
+        [model, input, backend](jobs::JobContext& context) {
             model::RunOptions options;
             options.captureAttention = true;
             options.cancel = &context.cancelFlag();
@@ -581,18 +586,28 @@ void MainWindow::rerun() {
             options.progress = [&context](int64_t done, int64_t total) {
                 context.progress(double(done) / double(std::max<int64_t>(1, total)), "layer");
             };
-            return std::make_shared<const model::RunResult>(
-                model::runGraphGpt(*model, {input}, options).front());
+            auto ran = model::runModel(*model, {input}, options, backend);
+            auto out = std::make_shared<EngineRun>();
+            out->result = std::make_shared<const model::RunResult>(std::move(ran.results.front()));
+            out->ran = ran.ran;
+            out->fallbackReason = std::move(ran.fallbackReason);
+            return std::shared_ptr<const EngineRun>(std::move(out));
         },
-        [this, data, generation](std::shared_ptr<const model::RunResult> result) mutable {
+        [this, data, generation](std::shared_ptr<const EngineRun> run) mutable {
             jobEnded();
             if (generation != runGeneration_ || data.graph != graph_) return;
-            data.result = std::move(result);
+            lastBackend_ = run->ran;
+            if (!run->fallbackReason.empty())
+                statusBar()->showMessage(tr("Auto backend ran on the CPU: %1")
+                                             .arg(QString::fromStdString(run->fallbackReason)), 10000);
+            data.result = run->result;
             if (data.graph == inspection_->data().graph && inspection_->data().layout)
                 data.layout = inspection_->data().layout;
             else if (!data.layout && laidOutGraph_.lock() == data.graph)
                 data.layout = laidOut_;
-            statusRun_->setText(tr("ran in %1 ms").arg(data.result->milliseconds, 0, 'f', 1));
+            statusRun_->setText(tr("ran in %1 ms on the %2")
+                                    .arg(data.result->milliseconds, 0, 'f', 1)
+                                    .arg(lastBackend_ == model::Backend::Gpu ? tr("GPU") : tr("CPU")));
             inspection_->setData(std::move(data));
             emit runFinished();
         },
@@ -697,6 +712,64 @@ void MainWindow::jobEnded() {
     progress_->setVisible(false);
     cancel_->setVisible(false);
     jobPoll_->stop();
+}
+
+QString MainWindow::backendText() const {
+    const int threads = std::max(1, int(std::thread::hardware_concurrency()) - 1);
+    const QString cpu = tr("CPU, %n thread(s)", nullptr, threads);
+    switch (backend_) {
+    case model::Backend::Gpu: return tr("GPU (OpenGL compute)");
+    case model::Backend::Auto: return tr("auto: GPU if available, else %1").arg(cpu);
+    case model::Backend::Cpu: break;
+    }
+    return cpu;
+}
+
+void MainWindow::setBackend(model::Backend backend) {
+    backend_ = backend;
+    QSettings().setValue(QStringLiteral("engine/backend"), QString::fromLatin1(model::backendName(backend)));
+    for (QAction* a : backendActions_->actions())
+        a->setChecked(a->data().toString() == QLatin1String(model::backendName(backend)));
+    if (model_) {
+        const auto& c = model_->config;
+        statusModel_->setText(tr("%1 — %2 layers × %3 heads · %4")
+                                  .arg(modelName(modelPath_))
+                                  .arg(c.numLayers)
+                                  .arg(c.numHeads)
+                                  .arg(backendText()));
+    }
+    rerun();
+}
+
+void MainWindow::createEngineMenu(QMenu* menu) {
+    // The backend of every run: CPU (Eigen + oneTBB), GPU (OpenGL 4.3 compute through a
+    // headless EGL context, any vendor), or auto (GPU when a context can be made, else CPU with
+    // the reason in the status bar). Remembered across starts.
+    QMenu* sub = menu->addMenu(tr("&Backend"));
+    backendActions_ = new QActionGroup(this);
+    const auto saved = model::parseBackend(
+        QSettings().value(QStringLiteral("engine/backend"), QStringLiteral("cpu")).toString().toStdString());
+    backend_ = saved.value_or(model::Backend::Cpu);
+    for (const auto& [b, label] : {std::pair{model::Backend::Cpu, tr("&CPU (Eigen + oneTBB)")},
+                                   std::pair{model::Backend::Gpu, tr("&GPU (OpenGL compute)")},
+                                   std::pair{model::Backend::Auto, tr("&Auto (GPU when available)")}}) {
+        QAction* a = sub->addAction(label, this, [this, b = b] { setBackend(b); });
+        a->setCheckable(true);
+        a->setData(QString::fromLatin1(model::backendName(b)));
+        a->setChecked(b == backend_);
+        a->setObjectName(QStringLiteral("backend-") + QString::fromLatin1(model::backendName(b)));
+        backendActions_->addAction(a);
+    }
+    // Whether this machine can run the GPU backend is asked when the menu opens (it makes a
+    // GL context once per process), not at start-up.
+    connect(sub, &QMenu::aboutToShow, this, [this, sub] {
+        const QString reason = QString::fromStdString(model::gpuUnavailableReason());
+        for (QAction* a : backendActions_->actions())
+            if (a->data().toString() == QLatin1String("gpu"))
+                a->setToolTip(reason.isEmpty() ? QString::fromStdString(model::gpuDescription())
+                                               : tr("Not available here: %1").arg(reason));
+        sub->setToolTipsVisible(true);
+    });
 }
 
 void MainWindow::createDemoMenu(QMenu* menu) {

@@ -8,9 +8,11 @@
 #include "graph/Graph.h"
 #include "graph/GraphSummary.h"
 #include "Inspection.h"
+#include "model/Backend.h"
 #include "model/ModelFolder.h"
 
 class QAction;
+class QActionGroup;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -94,6 +96,12 @@ public:
     void setExportHandler(std::function<void()> handler, const QString& toolTip = {});
     /// The status bar's graph text (name, counts, "(edited)").
     QString graphStatusText() const;
+    /// Engine ▸ Backend: where runs go (remembered); re-runs the current graph.
+    void setBackend(model::Backend backend);
+    model::Backend backend() const { return backend_; }
+    /// Where the last delivered run ran (Cpu or Gpu).
+    model::Backend lastRunBackend() const { return lastBackend_; }
+    QString runStatusText() const;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -112,6 +120,15 @@ signals:
 private:
     void createActions();
     void createDemoMenu(QMenu* menu);
+    void createEngineMenu(QMenu* menu);
+    /// The status bar's backend words ("CPU, 1 thread", "GPU (OpenGL compute)", ...).
+    QString backendText() const;
+    /// A run's result with the backend it ran on.
+    struct EngineRun {
+        std::shared_ptr<const model::RunResult> result;
+        model::Backend ran = model::Backend::Cpu;
+        std::string fallbackReason;
+    };
     /// Tokenizes (TokenTableView) and runs the model on the current graph as the "run" job.
     void rerun();
     /// Shows a graph read or typed: summary, tokens (then the run), layout, title.
@@ -168,6 +185,9 @@ private:
     QMenu* recentMenu_ = nullptr;
     QAction* saveAction_ = nullptr;
     QAction* exportAction_ = nullptr;
+    QActionGroup* backendActions_ = nullptr;
+    model::Backend backend_ = model::Backend::Cpu;
+    model::Backend lastBackend_ = model::Backend::Cpu;
     QLabel* statusGraph_ = nullptr;
     QLabel* placeholder_ = nullptr;
 };

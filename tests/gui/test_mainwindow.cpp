@@ -393,6 +393,41 @@ private slots:
         panel->grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/prediction-tpsa.png"));
     }
 
+    void theBackendMenuRunsOnTheGpuAndGivesTheSamePrediction() {
+        const QString res = gts::resourceDir();
+        if (!QFileInfo::exists(res + QStringLiteral("/models/molecule-tpsa/config.json")))
+            QSKIP("the molecule-tpsa demo is not shipped in this tree");
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.backend(), gts::model::Backend::Cpu);  // the default
+        QSignalSpy ran(&w, &MainWindow::runFinished);
+        w.openDemo();
+        QVERIFY(ran.wait(20000));
+        QVERIFY(w.runStatusText().endsWith(QStringLiteral("on the CPU")));
+        const float onCpu = w.inspection()->data().result->logits.data()[0];
+        // Engine ▸ Backend ▸ Auto: re-runs the same graph; on the GPU where a GL 4.3 context can
+        // be made (llvmpipe here), else on the CPU with the reason in the status bar.
+        auto* autoAction = w.findChild<QAction*>(QStringLiteral("backend-auto"));
+        QVERIFY(autoAction);
+        ran.clear();
+        autoAction->trigger();
+        QVERIFY(ran.wait(60000));
+        QCOMPARE(w.backend(), gts::model::Backend::Auto);
+        QCOMPARE(QSettings().value(QStringLiteral("engine/backend")).toString(), QStringLiteral("auto"));
+        const bool gpu = gts::model::gpuUnavailableReason().empty();
+        QCOMPARE(w.lastRunBackend(), gpu ? gts::model::Backend::Gpu : gts::model::Backend::Cpu);
+        QVERIFY(w.runStatusText().endsWith(gpu ? QStringLiteral("on the GPU") : QStringLiteral("on the CPU")));
+        // Tolerance of the backend parity tests (outputs within 1e-4, relative to the value).
+        const float onAuto = w.inspection()->data().result->logits.data()[0];
+        QVERIFY2(std::abs(onAuto - onCpu) <= 1e-4f * std::max(1.0f, std::abs(onCpu)),
+                 qPrintable(QStringLiteral("cpu %1, auto %2").arg(onCpu).arg(onAuto)));
+        QVERIFY(w.inspection()->data().result->layers.size() > 0);
+        QVERIFY(w.inspection()->data().result->layers.front().attention.size() > 0);
+        w.setBackend(gts::model::Backend::Cpu);
+        QVERIFY(ran.wait(20000));
+    }
+
     void themesSwitchAndAreRemembered() {
         MainWindow w;
         w.applyTheme(QStringLiteral("dark"));
