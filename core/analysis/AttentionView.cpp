@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/ModelFolder.h"
+
 namespace gts::analysis {
 
 const char* headAggregationName(HeadAggregation a) {
@@ -41,29 +43,17 @@ std::vector<float> attentionMatrix(const model::RunResult& result, int layer, in
     return out;
 }
 
-GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
-                                const std::vector<float>& matrix, int64_t size,
-                                const std::vector<int32_t>& positions, int query) {
+namespace {
+
+/// Each key position's weight carried to what it stands for (see attentionOnGraph).
+GraphAttention keyWeightsOnGraph(const Graph& graph, const TokenSequence& tokens, const std::vector<float>& weight,
+                                 const std::vector<int32_t>& positions) {
     GraphAttention g;
     g.node.assign(graph.nodeCount(), 0.0f);
     g.edge.assign(graph.edgeCount(), 0.0f);
-    if (size <= 0 || matrix.size() != static_cast<size_t>(size * size)) return g;
-    const auto S = static_cast<size_t>(size);
-
-    // The weight each key row receives: one query row, or the mean over rows.
-    std::vector<float> weight(S, 0.0f);
-    if (query >= 0) {
-        const auto row = std::find(positions.begin(), positions.end(), query);
-        if (row == positions.end()) return g;  // the query was pruned before this layer
-        const size_t r = static_cast<size_t>(row - positions.begin());
-        std::copy_n(matrix.begin() + static_cast<ptrdiff_t>(r * S), S, weight.begin());
-    } else {
-        for (size_t r = 0; r < S; ++r)
-            for (size_t k = 0; k < S; ++k) weight[k] += matrix[r * S + k] / static_cast<float>(S);
-    }
-
+    const size_t S = std::min(weight.size(), positions.size());
     for (size_t k = 0; k < S; ++k) {
-        const auto pos = static_cast<size_t>(positions.at(k));
+        const auto pos = static_cast<size_t>(positions[k]);
         if (pos >= tokens.positionSources.size()) continue;
         const PositionSource& src = tokens.positionSources[pos];
         const float w = weight[k];
@@ -78,6 +68,59 @@ GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
     for (float v : g.node) g.maxNode = std::max(g.maxNode, v);
     for (float v : g.edge) g.maxEdge = std::max(g.maxEdge, v);
     return g;
+}
+
+GraphAttention emptyOnGraph(const Graph& graph) {
+    GraphAttention g;
+    g.node.assign(graph.nodeCount(), 0.0f);
+    g.edge.assign(graph.edgeCount(), 0.0f);
+    return g;
+}
+
+}  // namespace
+
+GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
+                                const std::vector<float>& matrix, int64_t size,
+                                const std::vector<int32_t>& positions, int query) {
+    if (size <= 0 || matrix.size() != static_cast<size_t>(size * size) ||
+        positions.size() != static_cast<size_t>(size))
+        return emptyOnGraph(graph);
+    const auto S = static_cast<size_t>(size);
+
+    // The weight each key row receives: one query row, or the mean over rows.
+    std::vector<float> weight(S, 0.0f);
+    if (query >= 0) {
+        const auto row = std::find(positions.begin(), positions.end(), query);
+        if (row == positions.end()) return emptyOnGraph(graph);  // the query was pruned before this layer
+        const size_t r = static_cast<size_t>(row - positions.begin());
+        std::copy_n(matrix.begin() + static_cast<ptrdiff_t>(r * S), S, weight.begin());
+    } else {
+        for (size_t r = 0; r < S; ++r)
+            for (size_t k = 0; k < S; ++k) weight[k] += matrix[r * S + k] / static_cast<float>(S);
+    }
+    return keyWeightsOnGraph(graph, tokens, weight, positions);
+}
+
+GraphAttention attentionRowOnGraph(const Graph& graph, const TokenSequence& tokens,
+                                   const std::vector<float>& row, const std::vector<int32_t>& positions) {
+    if (row.size() != positions.size()) return emptyOnGraph(graph);
+    return keyWeightsOnGraph(graph, tokens, row, positions);
+}
+
+std::vector<float> attentionRowsOf(const model::GraphGptModel& model, const model::LayerCapture& layer,
+                                   int head, HeadAggregation aggregation, int64_t firstRow, int64_t count) {
+    if (aggregation == HeadAggregation::Single) return model::attentionRows(model, layer, head, firstRow, count);
+    const int H = model.config.numHeads;
+    std::vector<float> out;
+    for (int h = 0; h < H; ++h) {
+        const auto rows = model::attentionRows(model, layer, h, firstRow, count);
+        if (out.empty()) out.assign(rows.size(), 0.0f);
+        if (aggregation == HeadAggregation::Mean)
+            for (size_t i = 0; i < rows.size(); ++i) out[i] += rows[i] / static_cast<float>(H);
+        else
+            for (size_t i = 0; i < rows.size(); ++i) out[i] = std::max(out[i], rows[i]);
+    }
+    return out;
 }
 
 }  // namespace gts::analysis

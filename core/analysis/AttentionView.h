@@ -29,6 +29,14 @@ std::vector<float> attentionMatrix(const model::RunResult& result, int layer, in
 /// its node, and, in the stacked layout, also the edge it arrived along (an Edge position in the
 /// other layouts); weights of several occurrences of a node add up. Jump and eulerization-copy
 /// steps add to `jumpWeight` / the original edge respectively.
+/// Rows [firstRow, firstRow + count) of `layer`'s attention for `head` under `aggregation`,
+/// [count, S_l] row-major: copied from a captured map, or, for a layer over the capture budget
+/// (LayerCapture::attentionDeferred), recomputed from its queries and keys
+/// (model::attentionRows) — the views ask only for the rows they show. Throws
+/// std::invalid_argument when the layer has neither, or rows/head are out of range.
+std::vector<float> attentionRowsOf(const model::GraphGptModel& model, const model::LayerCapture& layer,
+                                   int head, HeadAggregation aggregation, int64_t firstRow, int64_t count);
+
 struct GraphAttention {
     std::vector<float> node;  ///< [nodeCount]
     std::vector<float> edge;  ///< [edgeCount]
@@ -41,5 +49,10 @@ struct GraphAttention {
 GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
                                 const std::vector<float>& matrix, int64_t size,
                                 const std::vector<int32_t>& positions, int query);
+
+/// The same for one query whose attention row over the layer's positions is given (a row of a
+/// layer whose map was not kept: see attentionRowsOf).
+GraphAttention attentionRowOnGraph(const Graph& graph, const TokenSequence& tokens,
+                                   const std::vector<float>& row, const std::vector<int32_t>& positions);
 
 }  // namespace gts::analysis

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/AttentionView.h"
 #include "model/ModelFolder.h"
 #include "model/Run.h"
 
@@ -107,6 +108,63 @@ TEST(BlockwiseLong, DefaultSwitchesAboveTheDenseLimitAndAgrees) {
     const auto a = runGraphGpt(*model, {input}, dense)[0];
     const auto b = runGraphGpt(*model, {input})[0];
     EXPECT_LT(maxDiff(a.hidden, b.hidden), 1e-4f);
+}
+
+TEST_P(Blockwise, ViewsGetTheSameRowsFromADeferredLayer) {
+    // What the app's views ask for on a layer over the budget (a block of rows under a head
+    // choice, one query's row carried onto the graph) equals what they read from the full map.
+    const auto model = loadGraphGptModel(kFixtures / GetParam());
+    const auto inputs = inputsOf(kFixtures / GetParam());
+    ASSERT_FALSE(inputs.empty());
+    RunOptions full;
+    full.captureAttention = true;
+    const auto ref = runGraphGpt(*model, {inputs[0]}, full)[0];
+    RunOptions budget = full;
+    budget.attentionBudgetBytes = 1;  // every layer deferred
+    const auto got = runGraphGpt(*model, {inputs[0]}, budget)[0];
+    const int64_t S = static_cast<int64_t>(inputs[0].ids.size());
+    const int64_t first = S / 3, count = std::min<int64_t>(3, S - first);
+    const int last = static_cast<int>(got.layers.size()) - 1;
+    ASSERT_TRUE(got.layers[static_cast<size_t>(last)].attentionDeferred);
+    for (auto agg : {analysis::HeadAggregation::Single, analysis::HeadAggregation::Mean, analysis::HeadAggregation::Max}) {
+        const int head = model->config.numHeads - 1;
+        int64_t size = 0;
+        const auto matrix = analysis::attentionMatrix(ref, last, head, agg, &size);
+        ASSERT_EQ(size, S);
+        // The deferred layer has no matrix to read: empty, as the views expect.
+        EXPECT_TRUE(analysis::attentionMatrix(got, last, head, agg).empty());
+        const auto rows = analysis::attentionRowsOf(*model, got.layers[static_cast<size_t>(last)], head, agg, first, count);
+        ASSERT_EQ(rows.size(), static_cast<size_t>(count * S));
+        for (int64_t i = 0; i < count * S; ++i)
+            EXPECT_NEAR(rows[static_cast<size_t>(i)], matrix[static_cast<size_t>(first * S + i)], 1e-5)
+                << analysis::headAggregationName(agg) << " at " << i;
+    }
+    // Carried onto a graph: a path whose positions stand for its nodes in order.
+    Graph path(false);
+    path.addNodes(static_cast<size_t>(S));
+    for (int64_t v = 1; v < S; ++v) path.addEdge(NodeId(v - 1), NodeId(v));
+    TokenSequence tokens;
+    for (int64_t p = 0; p < S; ++p) {
+        PositionSource src;
+        src.kind = PositionKind::Node;
+        src.node = NodeId(p);
+        if (p > 0) {
+            src.edge = EdgeId(p - 1);
+            src.edgeOrigin = EdgeOrigin::Original;
+        }
+        tokens.positionSources.push_back(src);
+    }
+    const auto& positions = got.layers[static_cast<size_t>(last)].positions;
+    int64_t size = 0;
+    const auto matrix = analysis::attentionMatrix(ref, last, 0, analysis::HeadAggregation::Mean, &size);
+    const auto expected = analysis::attentionOnGraph(path, tokens, matrix, size, positions, int(S - 1));
+    const auto row = analysis::attentionRowsOf(*model, got.layers[static_cast<size_t>(last)], 0,
+                                               analysis::HeadAggregation::Mean, S - 1, 1);
+    const auto onGraph = analysis::attentionRowOnGraph(path, tokens, row, positions);
+    ASSERT_EQ(onGraph.node.size(), expected.node.size());
+    for (size_t v = 0; v < expected.node.size(); ++v) EXPECT_NEAR(onGraph.node[v], expected.node[v], 1e-5);
+    for (size_t e = 0; e < expected.edge.size(); ++e) EXPECT_NEAR(onGraph.edge[e], expected.edge[e], 1e-5);
+    EXPECT_GT(expected.maxNode, 0.0f);
 }
 
 TEST_P(Blockwise, DeferredAttentionRowsEqualTheCapturedMap) {
