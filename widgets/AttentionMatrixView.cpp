@@ -59,7 +59,7 @@ public:
         if (view_->size_ <= 0 || !matrixArea().contains(p.toPoint())) return {-1, -1};
         const double c = (p.x() - view_->origin_.x()) / view_->cellSize_;
         const double r = (p.y() - view_->origin_.y()) / view_->cellSize_;
-        if (c < 0 || r < 0 || c >= double(view_->size_) || r >= double(view_->size_)) return {-1, -1};
+        if (c < 0 || r < 0 || c >= double(view_->size_) || r >= double(view_->rows_)) return {-1, -1};
         return {int(r), int(c)};
     }
 
@@ -106,7 +106,7 @@ protected:
         const auto [row, column] = cellAt(e->position());
         if (row < 0) return;
         const auto& positions = view_->inspection_->attentionPositions();
-        const int query = positions[static_cast<size_t>(row)];
+        const int query = positions[static_cast<size_t>(view_->firstRow_ + row)];
         view_->inspection_->setQuery(query);
         view_->inspection_->setSelected(view_->inspection_->pointedAtPosition(query));
         (void)column;
@@ -161,8 +161,9 @@ void AttentionMatrixCanvas::paintEvent(QPaintEvent*) {
     const QRect area = matrixArea();
     const double cs = v.cellSize_;
     const int S = static_cast<int>(v.size_);
-    const int firstRow = std::clamp(int(std::floor((area.top() - v.origin_.y()) / cs)), 0, S - 1);
-    const int lastRow = std::clamp(int(std::ceil((area.bottom() - v.origin_.y()) / cs)), 0, S - 1);
+    const int R = static_cast<int>(v.rows_);
+    const int firstRow = std::clamp(int(std::floor((area.top() - v.origin_.y()) / cs)), 0, R - 1);
+    const int lastRow = std::clamp(int(std::ceil((area.bottom() - v.origin_.y()) / cs)), 0, R - 1);
     const int firstCol = std::clamp(int(std::floor((area.left() - v.origin_.x()) / cs)), 0, S - 1);
     const int lastCol = std::clamp(int(std::ceil((area.right() - v.origin_.x()) / cs)), 0, S - 1);
     auto cellRect = [&](int r, int c) { return QRectF(v.origin_.x() + c * cs, v.origin_.y() + r * cs, cs, cs); };
@@ -176,12 +177,17 @@ void AttentionMatrixCanvas::paintEvent(QPaintEvent*) {
     p.drawImage(target, v.image_, source);
 
     const auto& positions = v.inspection_->attentionPositions();
-    auto rowOf = [&](int position) {
+    auto columnOf = [&](int position) {
         const auto it = std::find(positions.begin(), positions.end(), position);
         return it == positions.end() ? -1 : int(it - positions.begin());
     };
+    // Image rows are layer rows from firstRow_ (a block when the layer is over the budget).
+    auto rowOf = [&](int position) {
+        const int r = columnOf(position) - int(v.firstRow_);
+        return r >= 0 && r < R ? r : -1;
+    };
     const QColor highlight = pal.color(QPalette::Highlight);
-    const QRectF matrix(v.origin_, QSizeF(S * cs, S * cs));
+    const QRectF matrix(v.origin_, QSizeF(S * cs, R * cs));
     // The hovered position (from any view): its row and column as bands.
     const Pointed& hover = v.inspection_->hover();
     int crossRow = -1, crossCol = -1;
@@ -189,7 +195,8 @@ void AttentionMatrixCanvas::paintEvent(QPaintEvent*) {
         crossRow = v.hoverRow_;
         crossCol = v.hoverColumn_;
     } else if (hover.position >= 0) {
-        crossRow = crossCol = rowOf(hover.position);
+        crossRow = rowOf(hover.position);
+        crossCol = columnOf(hover.position);
     }
     p.setPen(QPen(highlight, std::max(1.0, std::min(2.0, cs / 4))));
     p.setBrush(Qt::NoBrush);
@@ -217,8 +224,8 @@ void AttentionMatrixCanvas::paintEvent(QPaintEvent*) {
     for (int r = firstRow; r <= lastRow; ++r) {
         if (r % every) continue;
         const QRectF c = cellRect(r, 0);
-        const QString text = tokens ? v.positionLabel(positions[static_cast<size_t>(r)])
-                                    : QString::number(positions[static_cast<size_t>(r)]);
+        const auto layerRow = static_cast<size_t>(v.firstRow_ + r);
+        const QString text = tokens ? v.positionLabel(positions[layerRow]) : QString::number(positions[layerRow]);
         QFont f = font();
         f.setBold(r == queryRow || r == crossRow);
         p.setFont(f);
@@ -304,16 +311,19 @@ void AttentionMatrixView::setColorMap(colormaps::ColorMap map) {
 void AttentionMatrixView::rebuild() {
     const std::vector<float>& a = inspection_->attention();
     const int64_t S = inspection_->attentionSize();
-    const bool sizeChanged = S != size_;
+    const int64_t R = inspection_->attentionRowCount();
+    const bool sizeChanged = S != size_ || R != rows_;
     size_ = S;
+    rows_ = R;
+    firstRow_ = inspection_->attentionFirstRow();
     maximum_ = 0.0f;
-    if (S <= 0 || a.empty()) {
+    if (S <= 0 || R <= 0 || a.size() != static_cast<size_t>(R * S)) {
         image_ = QImage();
     } else {
         for (float x : a) maximum_ = std::max(maximum_, x);
         const float scale = maximum_ > 0.0f ? 1.0f / maximum_ : 0.0f;
-        image_ = QImage(int(S), int(S), QImage::Format_RGB32);
-        for (int r = 0; r < int(S); ++r) {
+        image_ = QImage(int(S), int(R), QImage::Format_RGB32);
+        for (int r = 0; r < int(R); ++r) {
             auto* line = reinterpret_cast<uint32_t*>(image_.scanLine(r));
             for (int c = 0; c < int(S); ++c)
                 line[c] = colormaps::argb(map_, a[static_cast<size_t>(r) * static_cast<size_t>(S) + static_cast<size_t>(c)] * scale);
@@ -327,12 +337,18 @@ void AttentionMatrixView::rebuild() {
 
 void AttentionMatrixView::fit() {
     fitted_ = true;
-    if (size_ <= 0) return;
+    if (size_ <= 0 || rows_ <= 0) return;
     // Twice: whether token labels show depends on the cell size, and the labels take room.
     for (int pass = 0; pass < 2; ++pass) {
         const QRect area = canvas_->matrixArea();
-        cellSize_ = std::clamp(std::min(area.width(), area.height()) / double(size_), 1e-3, kMaxCellSize);
+        cellSize_ = std::clamp(std::min(area.width() / double(size_), area.height() / double(rows_)), 1e-3, kMaxCellSize);
         origin_ = area.topLeft();
+        if (rows_ < size_) {
+            // A block of rows of a long layer: its rows fill the height, and the columns of the
+            // same positions (the diagonal, where the query is) are centred; pan for the rest.
+            cellSize_ = std::clamp(area.height() / double(rows_), 1e-3, kMaxCellSize);
+            origin_.setX(area.center().x() - (double(firstRow_) + double(rows_) / 2.0) * cellSize_);
+        }
     }
     canvas_->update();
 }
@@ -340,7 +356,7 @@ void AttentionMatrixView::fit() {
 void AttentionMatrixView::zoomBy(double factor, QPointF anchor) {
     if (size_ <= 0) return;
     const QRect area = canvas_->matrixArea();
-    const double fitSize = std::min(area.width(), area.height()) / double(size_);
+    const double fitSize = std::min(area.width() / double(size_), area.height() / double(std::max<int64_t>(1, rows_)));
     const double next = std::clamp(cellSize_ * factor, fitSize, std::max(fitSize, kMaxCellSize));
     // Keep the matrix point under the anchor where it is.
     origin_ = anchor - (anchor - origin_) * (next / cellSize_);
@@ -359,13 +375,21 @@ QString AttentionMatrixView::positionLabel(int position) const {
 
 QString AttentionMatrixView::statusText() const {
     if (size_ <= 0) return {};
-    if (hoverRow_ < 0)
+    if (hoverRow_ < 0) {
+        if (rows_ < size_)
+            return tr("Rows %1–%2 of %3 around the query, recomputed: this layer's %3 x %3 map was over the "
+                      "capture budget. Colours span 0 to %4. Click a token to move the rows.")
+                .arg(firstRow_)
+                .arg(firstRow_ + rows_ - 1)
+                .arg(size_)
+                .arg(double(maximum_), 0, 'g', 3);
         return tr("%1 x %2 positions; colours span 0 to %3. Wheel: zoom, drag: pan, double-click: fit, click: query")
             .arg(size_)
             .arg(size_)
             .arg(double(maximum_), 0, 'g', 3);
+    }
     const auto& positions = inspection_->attentionPositions();
-    const int q = positions[static_cast<size_t>(hoverRow_)], k = positions[static_cast<size_t>(hoverColumn_)];
+    const int q = positions[static_cast<size_t>(firstRow_ + hoverRow_)], k = positions[static_cast<size_t>(hoverColumn_)];
     const float value = inspection_->attention()[static_cast<size_t>(hoverRow_) * static_cast<size_t>(size_) +
                                                  static_cast<size_t>(hoverColumn_)];
     auto tokensOf = [&](int position) {

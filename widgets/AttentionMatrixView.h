@@ -52,7 +52,9 @@ private:
     QComboBox* colorMap_ = nullptr;
     colormaps::ColorMap map_ = colormaps::ColorMap::Viridis;
     QImage image_;        ///< one pixel per cell
-    int64_t size_ = 0;
+    int64_t size_ = 0;      ///< columns (keys): the layer's positions
+    int64_t rows_ = 0;      ///< rows shown: all of them, or a block of a layer over the budget
+    int64_t firstRow_ = 0;  ///< the layer row of the image's first row
     float maximum_ = 0.0f;
     double cellSize_ = 1.0;
     QPointF origin_;      ///< canvas position of the matrix's top-left corner

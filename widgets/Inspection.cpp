@@ -83,6 +83,12 @@ void Inspection::setQuery(int position) {
     if (position == query_) return;
     query_ = position;
     graphAttentionValid_ = false;
+    // A deferred layer's rows follow the query when it leaves the block at hand.
+    if (attentionValid_ && attentionDeferred_) {
+        const auto q = std::find(attentionPositions_.begin(), attentionPositions_.end(), query_);
+        const int64_t row = q == attentionPositions_.end() ? -1 : int64_t(q - attentionPositions_.begin());
+        if (row < attentionFirstRow_ || row >= attentionFirstRow_ + attentionRows_) attentionValid_ = false;
+    }
     emit selectionChanged();
 }
 
@@ -96,13 +102,34 @@ void Inspection::setThreshold(float threshold) {
 const std::vector<float>& Inspection::attention() const {
     if (!attentionValid_) {
         attention_.clear();
-        attentionSize_ = 0;
+        attentionSize_ = attentionRows_ = attentionFirstRow_ = 0;
+        attentionDeferred_ = false;
         attentionPositions_.clear();
-        if (data_.result) {
+        const model::LayerCapture* capture = nullptr;
+        if (data_.result)
+            for (const auto& c : data_.result->layers)
+                if (c.layer == layer_) capture = &c;
+        if (capture) attentionPositions_ = capture->positions;
+        if (capture && capture->attentionDeferred && data_.model) {
+            // Over the budget: the rows around the query (or the first rows), recomputed.
+            attentionDeferred_ = true;
+            const auto S = static_cast<int64_t>(capture->positions.size());
+            const auto q = std::find(capture->positions.begin(), capture->positions.end(), query_);
+            const int64_t centre = q == capture->positions.end() ? 0 : int64_t(q - capture->positions.begin());
+            const int64_t count = std::min(kDeferredRowBlock, S);
+            const int64_t first = std::clamp(centre - count / 2, int64_t(0), S - count);
+            try {
+                attention_ = analysis::attentionRowsOf(*data_.model, *capture, head_, aggregation_, first, count);
+                attentionSize_ = S;
+                attentionRows_ = count;
+                attentionFirstRow_ = first;
+            } catch (const std::exception&) {
+                attention_.clear();  // a layer with neither map nor queries: nothing to show
+            }
+        } else if (data_.result) {
             const int head = aggregation_ == analysis::HeadAggregation::Single ? head_ : 0;
             attention_ = analysis::attentionMatrix(*data_.result, layer_, head, aggregation_, &attentionSize_);
-            for (const auto& c : data_.result->layers)
-                if (c.layer == layer_) attentionPositions_ = c.positions;
+            attentionRows_ = attentionSize_;
         }
         attentionValid_ = true;
     }
@@ -114,6 +141,21 @@ int64_t Inspection::attentionSize() const {
     return attentionSize_;
 }
 
+int64_t Inspection::attentionRowCount() const {
+    attention();
+    return attentionRows_;
+}
+
+int64_t Inspection::attentionFirstRow() const {
+    attention();
+    return attentionFirstRow_;
+}
+
+bool Inspection::attentionDeferred() const {
+    attention();
+    return attentionDeferred_;
+}
+
 const std::vector<int32_t>& Inspection::attentionPositions() const {
     attention();
     return attentionPositions_;
@@ -123,9 +165,22 @@ const analysis::GraphAttention& Inspection::graphAttention() const {
     if (!overlayName_.isEmpty()) return overlay_;
     if (!graphAttentionValid_) {
         graphAttention_ = {};
-        if (data_.graph && data_.tokens && !attention().empty())
-            graphAttention_ = analysis::attentionOnGraph(*data_.graph, *data_.tokens, attention_,
-                                                         attentionSize_, attentionPositions_, query_);
+        if (data_.graph && data_.tokens && !attention().empty()) {
+            if (!attentionDeferred_) {
+                graphAttention_ = analysis::attentionOnGraph(*data_.graph, *data_.tokens, attention_,
+                                                             attentionSize_, attentionPositions_, query_);
+            } else {
+                // Only a query's row is at hand (the mean over all queries would need every row).
+                const auto q = std::find(attentionPositions_.begin(), attentionPositions_.end(), query_);
+                const int64_t row = q == attentionPositions_.end() ? -1 : int64_t(q - attentionPositions_.begin());
+                if (row >= attentionFirstRow_ && row < attentionFirstRow_ + attentionRows_) {
+                    const auto begin = attention_.begin() + static_cast<ptrdiff_t>((row - attentionFirstRow_) * attentionSize_);
+                    graphAttention_ = analysis::attentionRowOnGraph(
+                        *data_.graph, *data_.tokens, std::vector<float>(begin, begin + static_cast<ptrdiff_t>(attentionSize_)),
+                        attentionPositions_);
+                }
+            }
+        }
         graphAttentionValid_ = true;
     }
     return graphAttention_;

@@ -79,6 +79,15 @@ public:
     const std::vector<float>& attention() const;
     int64_t attentionSize() const;
     const std::vector<int32_t>& attentionPositions() const;
+    /// attention() holds rows [attentionFirstRow(), + attentionRowCount()) of the layer, each of
+    /// attentionSize() keys: every row, or, for a layer whose map was over the capture budget
+    /// (LayerCapture::attentionDeferred), a block of up to kDeferredRowBlock rows around the
+    /// query, recomputed from the layer's queries and keys when asked for.
+    int64_t attentionRowCount() const;
+    int64_t attentionFirstRow() const;
+    /// The current layer's map was not kept (over the budget): views show rows on demand.
+    bool attentionDeferred() const;
+    static constexpr int64_t kDeferredRowBlock = 64;
     /// The current attention carried onto the graph for the current query.
     const analysis::GraphAttention& graphAttention() const;
 
@@ -136,6 +145,9 @@ private:
     mutable std::vector<float> attention_;
     mutable int64_t attentionSize_ = 0;
     mutable std::vector<int32_t> attentionPositions_;
+    mutable int64_t attentionRows_ = 0;
+    mutable int64_t attentionFirstRow_ = 0;
+    mutable bool attentionDeferred_ = false;
     mutable bool graphAttentionValid_ = false;
     mutable analysis::GraphAttention graphAttention_;
 };

@@ -122,11 +122,17 @@ public:
         if (a.empty() || S <= 0) return {};
         std::vector<float> weight(static_cast<size_t>(S), 0.0f);
         const int query = inspection_->query();
+        // A layer over the capture budget holds only a block of rows (Inspection): a query's
+        // row is there; the mean over all queries is not.
+        const int64_t first = inspection_->attentionFirstRow(), rows = inspection_->attentionRowCount();
         if (query >= 0) {
             const auto it = std::find(positions.begin(), positions.end(), query);
             if (it == positions.end()) return row;
-            const auto r = static_cast<size_t>(it - positions.begin());
-            std::copy_n(a.begin() + static_cast<ptrdiff_t>(r * static_cast<size_t>(S)), S, weight.begin());
+            const int64_t r = int64_t(it - positions.begin()) - first;
+            if (r < 0 || r >= rows) return {};
+            std::copy_n(a.begin() + static_cast<ptrdiff_t>(r * S), S, weight.begin());
+        } else if (inspection_->attentionDeferred()) {
+            return {};
         } else {
             for (int64_t r = 0; r < S; ++r)
                 for (int64_t k = 0; k < S; ++k) weight[static_cast<size_t>(k)] += a[static_cast<size_t>(r * S + k)] / static_cast<float>(S);
@@ -417,5 +423,7 @@ void SequenceStrip::updateSummary() {
                     : tr("  ·  heat row: mean attention received");
     summary_->setText(text);
 }
+
+std::vector<float> SequenceStrip::attentionShown() const { return canvas_->attentionRow(); }
 
 }  // namespace gts

@@ -36,6 +36,9 @@ public:
     /// Play speed: milliseconds per position.
     void setPlayInterval(int ms);
     bool isPlaying() const;
+    /// The heat row under the strip: attention to each position from the query (or the mean
+    /// over queries), scaled to its maximum, -1 for pruned positions; empty when none is shown.
+    std::vector<float> attentionShown() const;
 
 private:
     friend class SequenceStripCanvas;

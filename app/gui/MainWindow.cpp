@@ -10,6 +10,7 @@
 #include <QRegularExpression>
 #include <QDragEnterEvent>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -575,11 +576,15 @@ void MainWindow::rerun() {
     auto model = model_;
     QPointer<QProgressBar> bar = progress_;
     const model::Backend backend = backend_;
+    const size_t budget = attentionBudgetBytes();
     jobs_->submit<std::shared_ptr<const EngineRun>>(
         "run",
-        [model, input, backend](jobs::JobContext& context) {
+        [model, input, backend, budget](jobs::JobContext& context) {
             model::RunOptions options;
             options.captureAttention = true;
+            // Layers whose maps would pass the budget keep queries and keys; the views
+            // recompute the rows they show (Inspection).
+            options.attentionBudgetBytes = budget;
             options.cancel = &context.cancelFlag();
             // One core stays with the UI thread, so the window never stutters during a run.
             options.threads = std::max(1, int(std::thread::hardware_concurrency()) - 1);
@@ -714,6 +719,13 @@ void MainWindow::jobEnded() {
     jobPoll_->stop();
 }
 
+size_t MainWindow::attentionBudgetBytes() const {
+    // 1 GB by default: every map of the shipped demos, and the whole of a 4,096-position run of
+    // a 4-layer, 4-head model; a 16,384-position run keeps rows on demand instead.
+    const qlonglong mb = QSettings().value(QStringLiteral("engine/attentionBudgetMB"), 1024).toLongLong();
+    return size_t(std::clamp<qlonglong>(mb, 16, qlonglong(1) << 20)) << 20;
+}
+
 QString MainWindow::backendText() const {
     const int threads = std::max(1, int(std::thread::hardware_concurrency()) - 1);
     const QString cpu = tr("CPU, %n thread(s)", nullptr, threads);
@@ -760,6 +772,17 @@ void MainWindow::createEngineMenu(QMenu* menu) {
         a->setObjectName(QStringLiteral("backend-") + QString::fromLatin1(model::backendName(b)));
         backendActions_->addAction(a);
     }
+    menu->addAction(tr("Attention &Capture Budget…"), this, [this] {
+        bool ok = false;
+        const int mb = QInputDialog::getInt(
+            this, tr("Attention capture budget"),
+            tr("Memory for attention maps kept for the views (MB). Layers over it keep their queries and "
+               "keys instead, and the views recompute the rows they show."),
+            int(attentionBudgetBytes() >> 20), 16, 1 << 20, 64, &ok);
+        if (!ok) return;
+        QSettings().setValue(QStringLiteral("engine/attentionBudgetMB"), mb);
+        rerun();
+    });
     // Whether this machine can run the GPU backend is asked when the menu opens (it makes a
     // GL context once per process), not at start-up.
     connect(sub, &QMenu::aboutToShow, this, [this, sub] {

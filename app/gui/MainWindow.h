@@ -102,6 +102,8 @@ public:
     /// Where the last delivered run ran (Cpu or Gpu).
     model::Backend lastRunBackend() const { return lastBackend_; }
     QString runStatusText() const;
+    /// Engine ▸ Attention Capture Budget (QSettings engine/attentionBudgetMB, 1 GB by default).
+    size_t attentionBudgetBytes() const;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
