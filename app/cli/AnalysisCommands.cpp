@@ -20,6 +20,29 @@
 #include "model/ModelFolder.h"
 
 namespace gts::cli {
+
+std::pair<int, int> parseLayerRange(const std::string& text, int layers) {
+    const auto dash = text.find('-');
+    try {
+        const int a = std::stoi(text.substr(0, dash));
+        const int b = dash == std::string::npos ? a : std::stoi(text.substr(dash + 1));
+        if (a < 1 || b < a || b >= layers) throw std::out_of_range("range");
+        return {a, b};
+    } catch (const std::exception&) {
+        throw UsageError("--layers " + text + ": expected a-b with 1 <= a <= b < " + std::to_string(layers));
+    }
+}
+
+double parseRatio(const std::string& text, const std::string& what) {
+    try {
+        size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && v > 0.0 && v <= 1.0) return v;
+    } catch (const std::exception&) {
+    }
+    throw UsageError(what + " " + text + ": expected a ratio in (0, 1]");
+}
+
 namespace {
 
 using nlohmann::json;
@@ -86,28 +109,6 @@ Loaded loadInputs(const CliArgs& a, size_t firstGraphArg) {
     return d;
 }
 
-/// "a-b" or "a" as a layer range within the model.
-std::pair<int, int> parseLayerRange(const std::string& text, int layers) {
-    const auto dash = text.find('-');
-    try {
-        const int a = std::stoi(text.substr(0, dash));
-        const int b = dash == std::string::npos ? a : std::stoi(text.substr(dash + 1));
-        if (a < 1 || b < a || b >= layers) throw std::out_of_range("range");
-        return {a, b};
-    } catch (const std::exception&) {
-        throw UsageError("--layers " + text + ": expected a-b with 1 <= a <= b < " + std::to_string(layers));
-    }
-}
-
-double parseRatio(const std::string& text, const std::string& what) {
-    try {
-        size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used == text.size() && v > 0.0 && v <= 1.0) return v;
-    } catch (const std::exception&) {
-    }
-    throw UsageError(what + " " + text + ": expected a ratio in (0, 1]");
-}
 
 int runMetrics(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;

@@ -55,6 +55,10 @@ io::ReadOptions graphReadOptions(const CliArgs& a);
 NodeId nodeByKey(const Graph& g, const std::string& key, const char* what);
 /// --name N as a non-negative integer, `fallback` when absent.
 uint64_t parseCount(const CliArgs& a, const std::string& name, uint64_t fallback);
+/// --layers "a-b" or "a" as a range of layers 1 <= a <= b < layers (AnalysisCommands.cpp).
+std::pair<int, int> parseLayerRange(const std::string& text, int layers);
+/// A ratio in (0, 1]; a UsageError naming `what` otherwise.
+double parseRatio(const std::string& text, const std::string& what);
 /// "a,b, c" → {"a", "b", "c"} (empty parts dropped).
 std::vector<std::string> splitList(const std::string& text);
 
