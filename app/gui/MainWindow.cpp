@@ -44,6 +44,7 @@
 #include <QToolButton>
 
 #include "AttentionMatrixView.h"
+#include "DataExport.h"
 #include "GraphBrowser.h"
 #include "GraphEdits.h"
 #include "GraphCanvas.h"
@@ -259,6 +260,16 @@ void MainWindow::createActions() {
     exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportAction_->setEnabled(false);
     exportAction_->setToolTip(tr("Exporting figures is not available in this build yet"));
+    file->addAction(tr("Export &Data…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Data"), QString(), dataExportFilter());
+        if (path.isEmpty()) return;
+        try {
+            exportInspectionData(*inspection_, path);
+            statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Could not export data"), QString::fromStdString(e.what()));
+        }
+    });
     file->setToolTipsVisible(true);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);

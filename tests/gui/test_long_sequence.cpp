@@ -8,6 +8,9 @@
 #include <random>
 
 #include "AttentionMatrixView.h"
+#include "DataExport.h"
+#include "io/GraphIO.h"
+#include "tensor/Npy.h"
 #include "Inspection.h"
 #include "SequenceStrip.h"
 #include "model/ModelFolder.h"
@@ -140,6 +143,56 @@ private slots:
         QCOMPARE(shown.size(), expected.size());
         for (size_t p = 0; p < shown.size(); ++p) QVERIFY(std::abs(shown[p] - expected[p]) < 1e-4f);
         QCOMPARE(*std::max_element(shown.begin(), shown.end()), 1.0f);  // scaled to the row's maximum
+    }
+
+    void exportDataWritesWhatTheViewsShow() {
+        QTemporaryDir dir;
+        Inspection full, deferred;
+        full.setData(full_);
+        deferred.setData(deferred_);
+        full.setQuery(120);
+        deferred.setQuery(120);
+        // The graph with gts_attention as the canvas draws it (read back by our GraphML reader).
+        const QString graphml = dir.filePath(QStringLiteral("path.graphml"));
+        exportInspectionData(deferred, graphml);
+        const Graph back = io::readGraph(graphml.toStdString());
+        const AttrColumn* nodes = back.nodeAttrs().find("gts_attention");
+        const AttrColumn* edges = back.edgeAttrs().find("gts_attention");
+        QVERIFY(nodes && edges);
+        const auto& shown = full.graphAttention();
+        for (size_t v = 0; v < shown.node.size(); ++v) QVERIFY(std::abs(nodes->realAt(v) - shown.node[v]) < 1e-5);
+        for (size_t e = 0; e < shown.edge.size(); ++e) QVERIFY(std::abs(edges->realAt(e) - shown.edge[e]) < 1e-5);
+        QVERIFY(back.graphAttrs().find("gts_results"));
+        // An overlay drawn instead of attention goes out under its own name as well.
+        analysis::GraphAttention overlay;
+        overlay.node.assign(full_.graph->nodeCount(), 0.5f);
+        overlay.edge.assign(full_.graph->edgeCount(), 0.25f);
+        full.setGraphOverlay(QStringLiteral("saliency (rollout)"), overlay);
+        const QString gexf = dir.filePath(QStringLiteral("path.gexf"));
+        exportInspectionData(full, gexf);
+        const Graph withOverlay = io::readGraph(gexf.toStdString());
+        QVERIFY(withOverlay.nodeAttrs().find("gts_attention"));
+        const AttrColumn* sal = withOverlay.nodeAttrs().find("gts_saliency_rollout");
+        QVERIFY(sal);
+        QCOMPARE(sal->realAt(3), 0.5);
+        // Attention tensors: every layer of the full capture as .npy.
+        const QString npy = dir.filePath(QStringLiteral("attn.npy"));
+        exportInspectionData(full, npy);
+        const Tensor t = io::readNpy(npy.toStdString());
+        QCOMPARE(t.dim(0), int64_t(full_.result->layers.size()));
+        QCOMPARE(t.dim(2), int64_t(kPositions));
+        const Tensor& last = full_.result->layers.back().attention;
+        QCOMPARE(t.data()[t.size() - 1], last.data()[last.size() - 1]);
+        // A run whose maps were over the budget has none to write: a message, no file.
+        const QString refused = dir.filePath(QStringLiteral("deferred.npy"));
+        bool threw = false;
+        try {
+            exportInspectionData(deferred, refused);
+        } catch (const std::runtime_error& e) {
+            threw = QString::fromUtf8(e.what()).contains(QStringLiteral("over the capture budget"));
+        }
+        QVERIFY(threw);
+        QVERIFY(!QFileInfo::exists(refused));
     }
 
 private:
