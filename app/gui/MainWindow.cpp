@@ -45,6 +45,7 @@
 
 #include "AttentionMatrixView.h"
 #include "DataExport.h"
+#include "ExportDialog.h"
 #include "GraphBrowser.h"
 #include "GraphEdits.h"
 #include "GraphCanvas.h"
@@ -198,6 +199,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancel_);
     createActions();
+    setExportHandler([this] {
+        ExportDialog dialog(inspection_, this);
+        if (dialog.exec() == QDialog::Accepted)
+            statusBar()->showMessage(tr("Exported %1").arg(dialog.path()), 5000);
+    }, tr("Export the graph with its attention as SVG, PDF or PNG"));
 
     QSettings settings;
     const QString savedTheme = settings.value(QStringLiteral("view/theme"), QStringLiteral("system")).toString();
