@@ -28,6 +28,8 @@ constexpr int64_t kMaxPackRows = 8192;
 constexpr size_t kCachedModels = 2;
 /// Floats sampled from each tensor to tell a model from a later one at the same address.
 constexpr size_t kFingerprintSamples = 64;
+/// As the CPU backend: longer sequences run blockwise attention by default.
+constexpr int kDenseAttentionMaxPositions = 512;
 
 struct LinearBuffers {
     Buffer weight;
@@ -352,46 +354,30 @@ private:
                             dst + (static_cast<size_t>(h) * rows + i) * d);
     }
 
-    void block(SequenceState& s, int layer, bool capture) {
-        const auto& L = m_.layers[static_cast<size_t>(layer)];
-        const float eps = static_cast<float>(cfg_.rmsNormEps);
+    /// As the CPU backend: blockwise above kDenseAttentionMaxPositions unless an S×S capture of
+    /// the layer is asked for, always with attentionBlock > 0, never with attentionBlock < 0
+    /// (but a deferred layer always runs blockwise).
+    bool blockwise(int S) const {
+        if (options_.attentionBlock > 0) return true;
+        return options_.attentionBlock == 0 && S > kDenseAttentionMaxPositions;
+    }
+
+    /// Dense attention per head through S×S maps (the captures of attention and scores read
+    /// them), heads in chunks whose maps fit one storage block.
+    void denseAttention(int S, model::LayerCapture* c, bool wantAttention, bool wantScores, float scale) {
         const int H = cfg_.numHeads, KV = cfg_.numKvHeads, d = cfg_.headDim;
-        const int D = cfg_.hiddenSize, I = cfg_.intermediateSize, S = s.rows();
         const int group = H / KV;
-
-        normed_.reserve(floats(S, D), "the normalized residual stream");
-        q_.reserve(floats(S, H, d), "the queries");
-        kBuf_.reserve(floats(S, KV, d), "the keys");
-        v_.reserve(floats(S, KV, d), "the values");
-        attn_.reserve(floats(S, H, d), "the attention output");
-        k_.rmsNorm(s.x, L.inputNorm, normed_, S, D, eps);
-        k_.linear(normed_, L.q.weight, L.q.biasOrNull(), q_, S, D, H * d);
-        k_.linear(normed_, L.k.weight, L.k.biasOrNull(), kBuf_, S, D, KV * d);
-        k_.linear(normed_, L.v.weight, L.v.biasOrNull(), v_, S, D, KV * d);
-        rope_.ensure(*std::max_element(s.positions.begin(), s.positions.end()), d, cfg_.ropeTheta);
-        positions_ = Buffer::of(s.positions, "the positions");
-        k_.rope(q_, rope_.cosines, rope_.sines, positions_, S, H, d);
-        k_.rope(kBuf_, rope_.cosines, rope_.sines, positions_, S, KV, d);
-
-        model::LayerCapture* c = capture ? &results_[s.input].layers.back() : nullptr;
-        if (c && c->keys.size()) downloadPerHead(kBuf_, S, KV, d, c->keys);
-        if (c && c->queries.size()) downloadPerHead(q_, S, H, d, c->queries);
-        const bool wantAttention = c && c->attention.size();
-        const bool wantScores = c && c->scores.size();
-        const bool wantHeadOutputs = c && c->headOutputs.size();
-
         // Heads in chunks whose S×S maps fit one storage block.
         const auto limit = static_cast<size_t>(GlDevice::instance().limits().maxStorageBlockBytes);
         const size_t mapBytes = floats(S, S);
         if (mapBytes > limit)
             throw GpuUnsupported("a " + std::to_string(S) + "-position sequence needs " +
                                  std::to_string(mapBytes >> 20) + " MiB per attention map; the GL driver allows " +
-                                 std::to_string(limit >> 20) + " MiB per storage block (blockwise attention is "
-                                 "not implemented on the GPU)");
+                                 std::to_string(limit >> 20) + " MiB per storage block (dense attention: "
+                                 "attentionBlock < 0 or an S×S capture)");
         const int chunk = static_cast<int>(std::min<size_t>(H, limit / mapBytes));
         probs_.reserve(mapBytes * chunk, "the attention maps");
         if (wantScores) scores_.reserve(mapBytes * chunk, "the attention scores");
-        const float scale = 1.0f / std::sqrt(static_cast<float>(d));
         for (int h0 = 0; h0 < H; h0 += chunk) {
             const int heads = std::min(chunk, H - h0);
             GemmArgs g;  // scores_h = Q_h K_{h/group}ᵀ / √d  [heads, S, S]
@@ -416,11 +402,48 @@ private:
             pv.batches = heads, pv.zBase = h0;
             k_.gemm(pv);
         }
+    }
+
+    void block(SequenceState& s, int layer, bool capture) {
+        const auto& L = m_.layers[static_cast<size_t>(layer)];
+        const float eps = static_cast<float>(cfg_.rmsNormEps);
+        const int H = cfg_.numHeads, KV = cfg_.numKvHeads, d = cfg_.headDim;
+        const int D = cfg_.hiddenSize, I = cfg_.intermediateSize, S = s.rows();
+
+        normed_.reserve(floats(S, D), "the normalized residual stream");
+        q_.reserve(floats(S, H, d), "the queries");
+        kBuf_.reserve(floats(S, KV, d), "the keys");
+        v_.reserve(floats(S, KV, d), "the values");
+        attn_.reserve(floats(S, H, d), "the attention output");
+        k_.rmsNorm(s.x, L.inputNorm, normed_, S, D, eps);
+        k_.linear(normed_, L.q.weight, L.q.biasOrNull(), q_, S, D, H * d);
+        k_.linear(normed_, L.k.weight, L.k.biasOrNull(), kBuf_, S, D, KV * d);
+        k_.linear(normed_, L.v.weight, L.v.biasOrNull(), v_, S, D, KV * d);
+        rope_.ensure(*std::max_element(s.positions.begin(), s.positions.end()), d, cfg_.ropeTheta);
+        positions_ = Buffer::of(s.positions, "the positions");
+        k_.rope(q_, rope_.cosines, rope_.sines, positions_, S, H, d);
+        k_.rope(kBuf_, rope_.cosines, rope_.sines, positions_, S, KV, d);
+
+        model::LayerCapture* c = capture ? &results_[s.input].layers.back() : nullptr;
+        if (c && c->keys.size()) downloadPerHead(kBuf_, S, KV, d, c->keys);
+        if (c && c->queries.size()) downloadPerHead(q_, S, H, d, c->queries);
+        const bool wantAttention = c && c->attention.size();
+        const bool wantScores = c && c->scores.size();
+        const bool wantHeadOutputs = c && c->headOutputs.size();
+
+        const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+        const bool deferred = c && c->attentionDeferred;
+        if (!wantAttention && !wantScores && (deferred || blockwise(S)) && d <= kBlockAttentionMaxHeadDim)
+            k_.attentionBlock(q_, kBuf_, v_, attn_, nullptr, S, H, KV, d, std::max(0, options_.attentionBlock), scale,
+                              cfg_.causalAttention);
+        else
+            denseAttention(S, c, wantAttention, wantScores, scale);
         for (int h = 0; h < H; ++h)
             if (headMasked(layer, h)) k_.fillBlock(attn_, S, d, h * d, H * d, 0.0f);
 
         if (wantHeadOutputs) {
             // head h's o_proj contribution without bias: attn[:, h·d : (h+1)·d] W_o[:, h·d : (h+1)·d]ᵀ
+            const auto limit = static_cast<size_t>(GlDevice::instance().limits().maxStorageBlockBytes);
             const size_t perHead = floats(S, D);
             if (perHead > limit)
                 throw GpuUnsupported("a head's output [" + std::to_string(S) + ", " + std::to_string(D) +

@@ -283,6 +283,35 @@ void Kernels::softmax(Buffer& p, Buffer* scores, int rows, int S, bool causal) {
     dispatchRows(rows);
 }
 
+int blockAttentionKeyRows(int requested, int headDim) {
+    const int fit = std::min(kBlockAttentionMaxKeyBlock, kBlockAttentionTileFloats / std::max(1, headDim));
+    return requested > 0 ? std::clamp(requested, 1, fit) : fit;
+}
+
+void Kernels::attentionBlock(const Buffer& q, const Buffer& k, const Buffer& v, Buffer& out, Buffer* lse,
+                             int S, int H, int KV, int d, int keyBlock, float scale, bool causal) {
+    if (d > kBlockAttentionMaxHeadDim)
+        throw GpuUnsupported("blockwise GPU attention takes head_dim up to " +
+                             std::to_string(kBlockAttentionMaxHeadDim) + ", not " + std::to_string(d));
+    if (S <= 0 || H <= 0) return;
+    use("attention_block");
+    bind(0, &q);
+    bind(1, &k);
+    bind(2, &v);
+    bind(3, &out);
+    bind(4, lse);
+    set("S", S);
+    set("H", H);
+    set("KV", KV);
+    set("d", d);
+    set("keyBlock", blockAttentionKeyRows(keyBlock, d));
+    set("causal", causal ? 1 : 0);
+    set("writeLse", lse ? 1 : 0);
+    setFloat("scale", scale);
+    // One group per 64 query rows (the shader's local size) and head.
+    dispatch(static_cast<unsigned>((S + 63) / 64), static_cast<unsigned>(H));
+}
+
 void Kernels::embed(const Buffer& table, const Buffer& ids, const Buffer* gates, Buffer& x, int rows,
                     int hidden, int width, int padId, bool longMethod) {
     use("embed");

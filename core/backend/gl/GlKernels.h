@@ -74,6 +74,17 @@ struct GemmArgs {
     bool accumulate = false;
 };
 
+/// Limits of shaders/compute/attention_block.comp (its constants): head dimension, key rows per
+/// block, and floats per shared K or V tile (two tiles: 16 KiB, within GL 4.3's minimum of
+/// 32 KiB of compute shared memory).
+constexpr int kBlockAttentionMaxHeadDim = 128;
+constexpr int kBlockAttentionMaxKeyBlock = 64;
+constexpr int kBlockAttentionTileFloats = 2048;
+
+/// The key rows per block attentionBlock() uses for a requested block size (≤ 0: the largest)
+/// and head dimension: clamped to the shader's tiles.
+int blockAttentionKeyRows(int requested, int headDim);
+
 class Kernels {
 public:
     /// The device thread's kernels, compiled on first use. Throws std::runtime_error with the
@@ -93,6 +104,13 @@ public:
     /// Row softmax over [rows / S batches, S, S] in place; causal masks j > i; the masked
     /// scores go to `scores` (same layout) when given.
     void softmax(Buffer& p, Buffer* scores, int rows, int S, bool causal);
+    /// Blockwise attention with log-sum-exp merging (shaders/compute/attention_block.comp):
+    /// out[S, H·d] head h = softmax(Q_h K_gᵀ · scale, causal mask) V_g, g = h / (H / KV), from
+    /// q [S, H·d], k and v [S, KV·d], without an S×S map; key blocks of
+    /// blockAttentionKeyRows(keyBlock, d) rows. lse [H, S] = log Σ_j exp(s_ij) when given.
+    /// Throws GpuUnsupported when d passes kBlockAttentionMaxHeadDim.
+    void attentionBlock(const Buffer& q, const Buffer& k, const Buffer& v, Buffer& out, Buffer* lse, int S,
+                        int H, int KV, int d, int keyBlock, float scale, bool causal);
     /// x [rows, hidden] from ids [rows, width]; gates [width, hidden] or null.
     void embed(const Buffer& table, const Buffer& ids, const Buffer* gates, Buffer& x, int rows,
                int hidden, int width, int padId, bool longMethod);
