@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <limits>
 #include <cstring>
 #include <utility>
 
@@ -283,9 +284,27 @@ void Kernels::softmax(Buffer& p, Buffer* scores, int rows, int S, bool causal) {
     dispatchRows(rows);
 }
 
+int blockAttentionQueryRows(int headDim) {
+    return std::clamp(kBlockAttentionQueryFloats / std::max(1, headDim), 1, kBlockAttentionMaxQueryRows);
+}
+
 int blockAttentionKeyRows(int requested, int headDim) {
-    const int fit = std::min(kBlockAttentionMaxKeyBlock, kBlockAttentionTileFloats / std::max(1, headDim));
+    const int fit = std::max(1, std::min({kBlockAttentionMaxKeyBlock, kBlockAttentionKeyFloats / std::max(1, headDim),
+                                          kBlockAttentionScoreFloats / blockAttentionQueryRows(headDim)}));
     return requested > 0 ? std::clamp(requested, 1, fit) : fit;
+}
+
+int blockAttentionKeysPerDispatch(int headDim, int keyBlock) {
+    const int d = std::max(1, headDim);
+    const int rows = blockAttentionQueryRows(d);
+    const int bk = blockAttentionKeyRows(keyBlock, d);
+    auto stepsOf = [](int items) { return (items + 63) / 64; };  // strided loops of 64 invocations
+    // Iterations of attention_block.comp's loop nest per invocation and key block: the K/V load,
+    // the scores (a d-long dot each), the per-row max/exp/sum and the output update (bk each).
+    const int64_t perBlock = stepsOf(bk * d) + int64_t{stepsOf(rows * bk)} * (d + 1) +
+                             int64_t{stepsOf(rows)} * (2 * bk + 2) + int64_t{stepsOf(rows * d)} * (bk + 1) + 1;
+    const int64_t blocks = std::max<int64_t>(1, kBlockAttentionLoopBudget / perBlock);
+    return static_cast<int>(std::min<int64_t>(blocks * bk, std::numeric_limits<int>::max() / 2));
 }
 
 void Kernels::attentionBlock(const Buffer& q, const Buffer& k, const Buffer& v, Buffer& out, Buffer* lse,
@@ -294,22 +313,37 @@ void Kernels::attentionBlock(const Buffer& q, const Buffer& k, const Buffer& v, 
         throw GpuUnsupported("blockwise GPU attention takes head_dim up to " +
                              std::to_string(kBlockAttentionMaxHeadDim) + ", not " + std::to_string(d));
     if (S <= 0 || H <= 0) return;
+    // The running log-sum-exp carries from one key range to the next, so it needs a buffer even
+    // when the caller wants none.
+    Buffer* runningLse = lse;
+    if (!runningLse) {
+        lseScratch_.reserve(static_cast<size_t>(H) * S * sizeof(float), "the blockwise attention's log-sum-exp");
+        runningLse = &lseScratch_;
+    }
     use("attention_block");
     bind(0, &q);
     bind(1, &k);
     bind(2, &v);
     bind(3, &out);
-    bind(4, lse);
+    bind(4, runningLse);
     set("S", S);
     set("H", H);
     set("KV", KV);
     set("d", d);
-    set("keyBlock", blockAttentionKeyRows(keyBlock, d));
+    const int queryRows = blockAttentionQueryRows(d);
+    const int rows = blockAttentionKeyRows(keyBlock, d);
+    set("queryRows", queryRows);
+    set("keyBlock", rows);
     set("causal", causal ? 1 : 0);
-    set("writeLse", lse ? 1 : 0);
     setFloat("scale", scale);
-    // One group per 64 query rows (the shader's local size) and head.
-    dispatch(static_cast<unsigned>((S + 63) / 64), static_cast<unsigned>(H));
+    // One group per queryRows query rows and head; one dispatch per key range (its barrier
+    // orders the ranges' reads and writes of out and lse).
+    const int range = blockAttentionKeysPerDispatch(d, keyBlock);
+    for (int begin = 0; begin < S; begin += range) {
+        set("keyBegin", begin);
+        set("keyEnd", std::min(S, begin + range));
+        dispatch(static_cast<unsigned>((S + queryRows - 1) / queryRows), static_cast<unsigned>(H));
+    }
 }
 
 void Kernels::embed(const Buffer& table, const Buffer& ids, const Buffer* gates, Buffer& x, int rows,

@@ -74,16 +74,28 @@ struct GemmArgs {
     bool accumulate = false;
 };
 
-/// Limits of shaders/compute/attention_block.comp (its constants): head dimension, key rows per
-/// block, and floats per shared K or V tile (two tiles: 16 KiB, within GL 4.3's minimum of
-/// 32 KiB of compute shared memory).
-constexpr int kBlockAttentionMaxHeadDim = 128;
+/// Limits of shaders/compute/attention_block.comp (its constants): query rows per group, and
+/// floats of its shared query (and output) tile, key (and value) tile and score tile.
+constexpr int kBlockAttentionMaxQueryRows = 32;
+constexpr int kBlockAttentionQueryFloats = 1024;
+constexpr int kBlockAttentionKeyFloats = 2048;
+constexpr int kBlockAttentionScoreFloats = 1024;
 constexpr int kBlockAttentionMaxKeyBlock = 64;
-constexpr int kBlockAttentionTileFloats = 2048;
+/// The widest head the tiles take (one query row per group).
+constexpr int kBlockAttentionMaxHeadDim = kBlockAttentionQueryFloats;
 
+/// Loop iterations per invocation one attentionBlock() dispatch may take: a quarter of the
+/// 65,535 at which Mesa's llvmpipe silently leaves a shader's loop nest.
+constexpr int64_t kBlockAttentionLoopBudget = 16384;
+
+/// Query rows per work group of attentionBlock() for a head dimension.
+int blockAttentionQueryRows(int headDim);
 /// The key rows per block attentionBlock() uses for a requested block size (≤ 0: the largest)
 /// and head dimension: clamped to the shader's tiles.
 int blockAttentionKeyRows(int requested, int headDim);
+/// Keys one dispatch of attentionBlock() covers (whole key blocks within
+/// kBlockAttentionLoopBudget); longer sequences take several dispatches.
+int blockAttentionKeysPerDispatch(int headDim, int keyBlock);
 
 class Kernels {
 public:
@@ -142,6 +154,7 @@ private:
     std::map<std::string, Program> programs_;
     Program* current_ = nullptr;
     Buffer dummy_;
+    Buffer lseScratch_;  // attentionBlock()'s running log-sum-exp when the caller wants none
 };
 
 }  // namespace gts::backend::gl

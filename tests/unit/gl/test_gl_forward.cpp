@@ -321,12 +321,14 @@ TEST(GpuBackend, BadInputsAreTheSameErrorsAsOnTheCpu) {
     EXPECT_THROW(runModel(*model, {{{{1}}}}, badMask, Backend::Gpu), std::invalid_argument);
 }
 
-/// A sequence whose S×S map passes the driver's storage-block limit: gpu refuses it naming the
-/// limit, auto runs it on the CPU and says why.
+/// A sequence whose S×S map passes the driver's storage-block limit, with dense attention asked
+/// for (attentionBlock < 0; by default it runs blockwise, test_gl_blockwise): gpu refuses it
+/// naming the limit, auto runs it on the CPU and says why.
 TEST(GpuBackend, TooLongForDenseGpuAttentionFallsBackInAuto) {
     REQUIRE_GPU();
     const auto model = firstFixture();
     RunOptions probe;
+    probe.attentionBlock = -1;
     // 6,000 positions: one head's map is 144 MB, past llvmpipe's 128 MiB storage blocks.
     constexpr size_t S = 6000;
     SequenceInput longSequence;
