@@ -42,6 +42,10 @@
 #include <thread>
 #include <QTimer>
 #include <QToolButton>
+#include <QElapsedTimer>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <chrono>
 
 #include "AttentionMatrixView.h"
 #include "DataExport.h"
@@ -66,6 +70,7 @@
 #include "layout/Layout.h"
 #include "model/Backend.h"
 #include "model/Run.h"
+#include "store/Session.h"
 
 namespace gts {
 
@@ -76,8 +81,18 @@ constexpr char kEditLayoutJob[] = "layout-edit";
 /// Graph files up to this size are read on the UI thread (a few ms); larger ones by a job.
 constexpr qint64 kReadInPlaceBytes = 256 * 1024;
 const char* kGraphFilter =
-    "Graphs (*.gml *.graphml *.xml *.gexf *.json *.edges *.edgelist *.csv *.tsv *.txt *.smi "
-    "*.smiles *.sdf *.sd *.mol *.gz);;All files (*)";
+    "Graphs and sessions (*.gml *.graphml *.xml *.gexf *.json *.edges *.edgelist *.csv *.tsv *.txt *.smi "
+    "*.smiles *.sdf *.sd *.mol *.gz *.gtscope);;Sessions (*.gtscope);;All files (*)";
+const char* kSessionFilter = "GTScope sessions (*.gtscope)";
+/// Autosave at most this often (store::AutosaveThrottle), checked every kAutosaveCheckMs.
+constexpr double kAutosaveIntervalSeconds = 60.0;
+constexpr int kAutosaveCheckMs = 5000;
+
+bool isSessionFile(const QString& path) { return path.endsWith(QLatin1String(".gtscope"), Qt::CaseInsensitive); }
+
+double monotonicSeconds() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 /// A model folder holds config.json; a weights file is read with the config beside it.
 bool looksLikeModel(const QString& path) {
@@ -204,6 +219,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (dialog.exec() == QDialog::Accepted)
             statusBar()->showMessage(tr("Exported %1").arg(dialog.path()), 5000);
     }, tr("Export the graph with its attention as SVG, PDF or PNG"));
+    setSaveHandler([this] {
+        if (sessionPath_.isEmpty()) saveAsAction_->trigger();
+        else saveSession(sessionPath_);
+    }, tr("Save the graph, model reference, run, layout and view as a session (*.gtscope)"));
+    autosave_ = std::make_unique<store::AutosaveThrottle>(kAutosaveIntervalSeconds);
+    connect(inspection_, &Inspection::dataChanged, this, &MainWindow::markSessionDirty);
+    connect(inspection_, &Inspection::selectionChanged, this, &MainWindow::markSessionDirty);
+    autosaveTimer_ = new QTimer(this);
+    autosaveTimer_->setInterval(kAutosaveCheckMs);
+    connect(autosaveTimer_, &QTimer::timeout, this, [this] {
+        // Only a session that has a file autosaves, beside it (never over the user's file).
+        if (sessionPath_.isEmpty() || !graph_ || !autosave_->due(monotonicSeconds())) return;
+        writeSession(QString::fromStdString(store::autosavePath(sessionPath_.toStdString()).string()), true);
+    });
+    autosaveTimer_->start();
 
     QSettings settings;
     const QString savedTheme = settings.value(QStringLiteral("view/theme"), QStringLiteral("system")).toString();
@@ -261,7 +291,18 @@ void MainWindow::createActions() {
     saveAction_ = file->addAction(tr("&Save Session…"));
     saveAction_->setShortcut(QKeySequence::Save);
     saveAction_->setEnabled(false);
-    saveAction_->setToolTip(tr("Saving sessions is not available in this build yet"));
+    saveAction_->setToolTip(tr("No session writer in this window"));
+    saveAsAction_ = file->addAction(tr("Save Session &As…"), this, [this] {
+        QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), sessionPath_, tr(kSessionFilter));
+        if (path.isEmpty()) return;
+        if (!isSessionFile(path)) path += QStringLiteral(".gtscope");
+        saveSession(path);
+    });
+    saveAsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    file->addAction(tr("Open &Session…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(), tr(kSessionFilter));
+        if (!path.isEmpty()) openSession(path);
+    });
     exportAction_ = file->addAction(tr("&Export…"));
     exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportAction_->setEnabled(false);
@@ -318,6 +359,8 @@ void MainWindow::createActions() {
 }
 
 bool MainWindow::openGraph(const QString& path, bool quiet) {
+    // Sessions come through every way a file is opened (dialog, drop, recent, command line).
+    if (isSessionFile(path)) return openSession(path, quiet);
     // "file.sdf#3" names a record; the size that matters is the file's.
     QString file = path;
     static const QRegularExpression record(QStringLiteral("#\\d+$"));
@@ -404,6 +447,7 @@ void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const
     graphLabel_ = label;
     updateGraphStatus();
     setWindowTitle(tr("%1 — GTScope").arg(label));
+    updateSessionTitle();
     central_->setCurrentWidget(canvas_);
 }
 
@@ -543,13 +587,18 @@ void MainWindow::openModel(const QString& path, bool quiet) {
                                       .arg(backendText()));
             statusModel_->setToolTip(path);
             emit modelLoaded(true);
-            tokens_->setBaseOptions(model_->tokenization);  // re-tokenizes, then reruns
+            // A session being restored keeps the tokenization it was saved with (its layout
+            // choice included), so its tokens and cached run still match.
+            const bool restoring = restore_ && restore_->waitingForModel && restore_->state->modelPath == path;
+            if (restoring) restore_->waitingForModel = false;
+            tokens_->setBaseOptions(restoring ? restore_->state->tokenize : model_->tokenization);  // re-tokenizes, then reruns
         },
         [this, path, quiet](const std::string& error) {
             jobEnded();
             lastError_ = QString::fromStdString(error);
             statusBar()->showMessage(tr("Could not open model %1: %2").arg(path, lastError_), 10000);
             if (!quiet) QMessageBox::warning(this, tr("Could not open model"), lastError_);
+            if (restore_ && restore_->state->modelPath == path) restore_.reset();  // the restored run stays shown
             emit modelLoaded(false);
         });
 }
@@ -569,6 +618,7 @@ void MainWindow::rerun() {
     if (graph_ == inspection_->data().graph) data.layout = inspection_->data().layout;
     else if (editLayoutGraph_ == graph_.get()) data.layout = editLayout_;
     else if (graph_ && laidOutGraph_.lock() == graph_) data.layout = laidOut_;
+    if (restore_ && showRestoredRun(data)) return;
     if (!graph_ || !model_ || !seq) {
         jobs_->cancel("run");
         inspection_->setData(std::move(data));
@@ -594,6 +644,7 @@ void MainWindow::rerun() {
     QPointer<QProgressBar> bar = progress_;
     const model::Backend backend = backend_;
     const size_t budget = attentionBudgetBytes();
+    ++runJobsStarted_;
     jobs_->submit<std::shared_ptr<const EngineRun>>(
         "run",
         [model, input, backend, budget](jobs::JobContext& context) {
@@ -869,6 +920,207 @@ void MainWindow::bindAction(QAction* action, std::function<void()> handler, cons
     action->setEnabled(static_cast<bool>(handler));
     action->setToolTip(toolTip);
     if (handler) connect(action, &QAction::triggered, this, [handler = std::move(handler)] { handler(); });
+}
+
+bool MainWindow::openSession(const QString& path, bool quiet) {
+    auto fail = [this, path, quiet](const QString& error) {
+        lastError_ = error;
+        statusBar()->showMessage(tr("Could not open session %1: %2").arg(path, error), 15000);
+        if (!quiet) QMessageBox::warning(this, tr("Could not open session"), error);
+        emit sessionOpened(false);
+        return false;
+    };
+    if (!QFileInfo(path).isFile()) return fail(tr("no such file: %1").arg(path));
+    // Read whole before anything in the window changes: a file that cannot be read leaves the
+    // window as it was.
+    store::OpenReport report;
+    std::shared_ptr<SessionState> state;
+    QElapsedTimer clock;
+    clock.start();
+    try {
+        const store::Session session = store::openSession(path.toStdString(), &report);
+        state = std::make_shared<SessionState>(fromStoredSession(session, path.toStdString()));
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
+    const qint64 readMs = clock.elapsed();
+
+    jobs_->cancel("run");
+    jobs_->cancel("model");
+    jobs_->cancel(kOpenLayoutJob);
+    jobs_->cancel(kEditLayoutJob);
+    undo_->clear();
+    ++openSerial_;
+    sessionWarnings_.clear();
+    for (const auto& w : report.warnings) sessionWarnings_ << QString::fromStdString(w);
+    auto graph = std::make_shared<Graph>(*state->graph);
+    summary_->showSummary(summarize(*graph));
+    graph_ = std::move(graph);
+    graphPath_ = state->graphPath;
+    graphLabel_ = state->graphLabel.isEmpty() ? QFileInfo(path).completeBaseName() : state->graphLabel;
+    editLayout_.reset();
+    editLayoutGraph_ = nullptr;
+    model_.reset();
+    modelPath_ = state->modelPath;
+    const bool modelThere = !modelPath_.isEmpty() && QFileInfo::exists(modelPath_);
+    statusModel_->setText(modelPath_.isEmpty() ? tr("No model")
+                          : modelThere         ? tr("Loading %1…").arg(modelName(modelPath_))
+                                               : tr("%1 (missing)").arg(modelName(modelPath_)));
+    statusModel_->setToolTip(modelPath_);
+    if (!state->windowState.isEmpty()) restoreState(state->windowState);
+    restore_ = PendingRestore{state, graph_.get(), modelThere, false};
+    if (state->layout) {
+        laidOut_ = state->layout;
+        laidOutGraph_ = graph_;
+    } else {
+        startLayout(kOpenLayoutJob);
+    }
+    sessionPath_ = path;
+    lastError_.clear();
+    central_->setCurrentWidget(canvas_);
+    updateGraphStatus();
+    updateSessionTitle();
+    addRecent(path);
+    if (modelThere) openModel(modelPath_, /*quiet=*/true);
+    {
+        // One tokenization with the stored seed and settings; its sequenceChanged shows the
+        // cached run (rerun -> showRestoredRun) when the tokens are the stored ones.
+        const QSignalBlocker blockTokens(tokens_);
+        const QSignalBlocker blockSeed(tokens_->seedBox());
+        tokens_->setGraph(graph_.get());
+        tokens_->seedBox()->setValue(int(std::min<uint64_t>(state->seed, uint64_t(tokens_->seedBox()->maximum()))));
+    }
+    tokens_->setBaseOptions(state->tokenize);
+    if (!modelThere && !modelPath_.isEmpty()) {
+        const QString missing = tr("The session's model is missing: %1. The graph and the saved attention are "
+                                   "shown; open a model to run edits.").arg(modelPath_);
+        if (!sessionWarnings_.contains(missing)) sessionWarnings_.prepend(missing);
+        if (!quiet) QMessageBox::warning(this, tr("Model missing"), missing);
+    }
+    const QString autosave = QString::fromStdString(store::autosavePath(path.toStdString()).string());
+    if (QFileInfo::exists(autosave) && QFileInfo(autosave).lastModified() > QFileInfo(path).lastModified())
+        sessionWarnings_ << tr("An autosave newer than this session exists: %1 (open it to recover)").arg(autosave);
+    statusBar()->showMessage(sessionWarnings_.isEmpty()
+                                 ? tr("Opened session %1 (%2 ms)").arg(QFileInfo(path).fileName()).arg(readMs)
+                                 : sessionWarnings_.join(QStringLiteral(" · ")),
+                             sessionWarnings_.isEmpty() ? 5000 : 30000);
+    emit sessionOpened(true);
+    return true;
+}
+
+bool MainWindow::showRestoredRun(InspectionData& data) {
+    const SessionState& state = *restore_->state;
+    // An edit, another graph, or another model: the session's run no longer applies.
+    if (graph_.get() != restore_->graph || (model_ && modelPath_ != state.modelPath)) {
+        restore_.reset();
+        return false;
+    }
+    if (!data.tokens || data.tokens->positions != state.tokens || !state.result) {
+        if (state.result) {
+            sessionWarnings_ << tr("The tokens made now differ from the session's; the model runs again");
+            statusBar()->showMessage(sessionWarnings_.last(), 15000);
+        }
+        restore_.reset();
+        return false;
+    }
+    data.result = state.result;
+    if (state.layout) data.layout = state.layout;
+    inspection_->setData(std::move(data));
+    if (!restore_->viewApplied) {
+        restore_->viewApplied = true;
+        inspection_->setLayerHead(state.layer, state.head);
+        inspection_->setAggregation(state.aggregation);
+        inspection_->setThreshold(state.threshold);
+        inspection_->setQuery(state.query);
+        inspection_->setSelected(state.selected);
+    }
+    statusRun_->setText(tr("saved run (not re-run)"));
+    if (!restore_->waitingForModel) restore_.reset();
+    return true;
+}
+
+bool MainWindow::saveSession(const QString& path) {
+    if (!graph_) {
+        lastError_ = tr("there is no graph to save");
+        statusBar()->showMessage(tr("Nothing to save: %1").arg(lastError_), 5000);
+        return false;
+    }
+    writeSession(path, false);
+    return true;
+}
+
+void MainWindow::writeSession(const QString& path, bool autosave) {
+    // Gathered here (shared, immutable snapshots); serialized and written by a job, so a large
+    // run never holds up the window.
+    auto state = std::make_shared<SessionState>();
+    const InspectionData& d = inspection_->data();
+    state->graph = graph_;
+    state->graphLabel = graphLabel_;
+    state->graphPath = graphPath_;
+    for (int i = 0; i < undo_->index(); ++i) state->edits << undo_->text(i);
+    state->modelPath = modelPath_;
+    if (!model_ && restore_) state->modelSha256 = restore_->state->modelSha256;
+    if (const auto& seq = tokens_->sequence()) {
+        state->tokenize = seq->options;
+        state->tokens = seq->positions;
+    }
+    state->seed = uint64_t(tokens_->seedBox()->value());
+    state->backend = model::backendName(backend_);
+    // The run only when it is the run of these tokens (not one still being replaced).
+    if (d.graph == graph_ && d.tokens && tokens_->sequence() && d.tokens->positions == tokens_->sequence()->positions)
+        state->result = d.result;
+    state->layout = d.graph == graph_ ? d.layout : nullptr;
+    if (!state->layout && laidOutGraph_.lock() == graph_) state->layout = laidOut_;
+    state->layer = inspection_->layer();
+    state->head = inspection_->head();
+    state->aggregation = inspection_->aggregation();
+    state->query = inspection_->query();
+    state->threshold = inspection_->threshold();
+    state->selected = inspection_->selected();
+    state->windowState = saveState();
+    const std::string file = path.toStdString();
+    if (!autosave) jobStarted(tr("Saving %1").arg(QFileInfo(path).fileName()));
+    jobs_->submit<double>(
+        autosave ? "autosave" : "save",
+        [state, file](jobs::JobContext&) {
+            const auto started = std::chrono::steady_clock::now();
+            store::saveSession(file, toStoredSession(*state));
+            return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        },
+        [this, path, autosave](double ms) {
+            jobEnded();
+            if (autosave) return;
+            // What was saved is the newest state: no autosave until the next change, and an
+            // older autosave beside the file is no longer a recovery copy.
+            autosave_ = std::make_unique<store::AutosaveThrottle>(kAutosaveIntervalSeconds);
+            QFile::remove(QString::fromStdString(store::autosavePath(path.toStdString()).string()));
+            sessionPath_ = path;
+            updateSessionTitle();
+            addRecent(path);
+            statusBar()->showMessage(tr("Saved session %1 (%2 ms)").arg(path).arg(ms, 0, 'f', 0), 5000);
+            emit sessionSaved(true);
+        },
+        [this, path, autosave](const std::string& error) {
+            jobEnded();
+            lastError_ = QString::fromStdString(error);
+            statusBar()->showMessage(autosave ? tr("Autosave failed: %1").arg(lastError_)
+                                              : tr("Could not save %1: %2").arg(path, lastError_),
+                                     15000);
+            if (!autosave) {
+                QMessageBox::warning(this, tr("Could not save session"), lastError_);
+                emit sessionSaved(false);
+            }
+        });
+}
+
+void MainWindow::updateSessionTitle() {
+    if (sessionPath_.isEmpty()) return;
+    setWindowFilePath(sessionPath_);
+    setWindowTitle(tr("%1 — %2 — GTScope").arg(QFileInfo(sessionPath_).completeBaseName(), graphLabel_));
+}
+
+void MainWindow::markSessionDirty() {
+    if (autosave_) autosave_->markDirty();
 }
 
 }  // namespace gts

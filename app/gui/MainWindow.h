@@ -10,6 +10,9 @@
 #include "Inspection.h"
 #include "model/Backend.h"
 #include "model/ModelFolder.h"
+#include "SessionIO.h"
+#include "store/Session.h"
+#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -105,6 +108,23 @@ public:
     /// Engine ▸ Attention Capture Budget (QSettings engine/attentionBudgetMB, 1 GB by default).
     size_t attentionBudgetBytes() const;
 
+    /// Opens a session file (*.gtscope; openGraph forwards them here): graph, tokens, the cached
+    /// run, layout, selection and layer/head shown with no engine run, the model loaded beside
+    /// them (a later edit runs it). A missing model or one whose fingerprint changed is a
+    /// warning (status bar; a message box for a missing one unless `quiet`) and the rest still
+    /// shows. A file that is not a session, is corrupt or newer: an error, and the window keeps
+    /// what it had. Emits sessionOpened.
+    bool openSession(const QString& path, bool quiet = false);
+    /// Writes the window to `path` on a background job (the file appears whole or not at all);
+    /// the window then belongs to that session (title, Save, autosave). Emits sessionSaved.
+    /// False when there is nothing to save (no graph).
+    bool saveSession(const QString& path);
+    QString sessionPath() const { return sessionPath_; }
+    /// Warnings of the last session opened (model missing or changed, tokens re-made).
+    QStringList sessionWarnings() const { return sessionWarnings_; }
+    /// Engine runs submitted since the window was made (a restored session starts none).
+    uint64_t runJobsStarted() const { return runJobsStarted_; }
+
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
@@ -118,6 +138,10 @@ signals:
     void graphOpened(bool ok);
     /// A model finished loading (or failed: `ok` false).
     void modelLoaded(bool ok);
+    /// A session file was opened and shown (or could not be: `ok` false).
+    void sessionOpened(bool ok);
+    /// A session save finished (`ok` false: the message is in lastError()).
+    void sessionSaved(bool ok);
 
 private:
     void createActions();
@@ -192,6 +216,28 @@ private:
     model::Backend lastBackend_ = model::Backend::Cpu;
     QLabel* statusGraph_ = nullptr;
     QLabel* placeholder_ = nullptr;
+
+    /// A session being restored: its cached run is shown for the tokens it was made from,
+    /// instead of a run, until the session's model has arrived (or cannot).
+    struct PendingRestore {
+        std::shared_ptr<const SessionState> state;
+        const Graph* graph = nullptr;  ///< the graph made from the session (an edit ends the restore)
+        bool waitingForModel = false;
+        bool viewApplied = false;
+    };
+    /// Shows the restored run for `data` when the current tokens are the stored ones; true
+    /// when it did (no run needed).
+    bool showRestoredRun(InspectionData& data);
+    void writeSession(const QString& path, bool autosave);
+    void updateSessionTitle();
+    void markSessionDirty();
+    std::optional<PendingRestore> restore_;
+    QString sessionPath_;
+    QStringList sessionWarnings_;
+    uint64_t runJobsStarted_ = 0;
+    std::unique_ptr<store::AutosaveThrottle> autosave_;
+    QTimer* autosaveTimer_ = nullptr;
+    QAction* saveAsAction_ = nullptr;
 };
 
 }  // namespace gts

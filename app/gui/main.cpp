@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
         QStringLiteral("Print the folder the demo models and graphs are read from, then quit."));
     parser.addOption(printResourceDir);
     parser.addPositionalArgument(QStringLiteral("graph"),
-                                 QStringLiteral("A graph file to open (FILE#N for record N)."));
+                                 QStringLiteral("A graph file (FILE#N for record N) or a session (*.gtscope) to open."));
     parser.process(app);
     if (parser.isSet(printResourceDir)) {
         const QString dir = gts::resourceDir();

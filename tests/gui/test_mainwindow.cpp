@@ -307,12 +307,12 @@ private slots:
         MainWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        // Save and Export exist with their shortcuts; Save is disabled (saying why) until a
-        // session writer is wired, Export opens the figure dialog.
+        // Save and Export exist with their shortcuts and handlers (sessions: test_session;
+        // the figure dialog: test_export_dialog); a handler can be replaced or removed.
         QVERIFY(w.saveAction() && w.exportAction());
         QCOMPARE(w.saveAction()->shortcut(), QKeySequence(QKeySequence::Save));
         QCOMPARE(w.exportAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_E));
-        QVERIFY(!w.saveAction()->isEnabled());
+        QVERIFY(w.saveAction()->isEnabled());
         QVERIFY(w.exportAction()->isEnabled());
         QVERIFY(!w.saveAction()->toolTip().isEmpty());
         int saved = 0;

@@ -1,0 +1,227 @@
+// QtTest: sessions in the window (File ▸ Save Session / Open). Saving the demo with a chosen
+// layer, head, query and selection and opening the file in a new window shows the same graph,
+// tokens, attention (bit for bit), layout and view with no engine run; a session whose model is
+// gone still shows its attention and says the model is missing; a corrupt or foreign file is
+// refused with a message and the window keeps what it had.
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QSpinBox>
+#include <QtTest>
+#include <cstring>
+
+#include "Inspection.h"
+#include "MainWindow.h"
+#include "TokenTableView.h"
+#include "jobs/JobRunner.h"
+#include "model/Run.h"
+#include "ResourcePaths.h"
+
+using gts::MainWindow;
+
+namespace {
+
+/// Opens the demo in `w` and waits until its run and layout are shown.
+bool openDemoAndWait(MainWindow& w) {
+    QSignalSpy ran(&w, &MainWindow::runFinished);
+    w.openDemo();
+    if (!ran.wait(30000)) return false;
+    QDeadlineTimer deadline(30000);
+    while (!(w.inspection()->data().layout && w.jobRunner()->active() == 0) && !deadline.hasExpired())
+        QTest::qWait(20);
+    return w.inspection()->data().layout && w.inspection()->data().result != nullptr;
+}
+
+bool sameFloats(const gts::Tensor& a, const gts::Tensor& b) {
+    return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+/// Copies a folder's files (a model folder is flat).
+bool copyFolder(const QString& from, const QString& to) {
+    if (!QDir().mkpath(to)) return false;
+    for (const QString& name : QDir(from).entryList(QDir::Files))
+        if (!QFile::copy(from + QLatin1Char('/') + name, to + QLatin1Char('/') + name)) return false;
+    return true;
+}
+
+}  // namespace
+
+class TestSessionWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("GTScopeTests"));
+        QSettings().clear();
+    }
+
+    void savingAndReopeningRestoresTheViewWithoutARun() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("aspirin.gtscope"));
+        std::shared_ptr<const gts::model::RunResult> savedRun;
+        std::shared_ptr<const gts::NodeLayout> savedLayout;
+        std::vector<std::vector<std::string>> savedTokens;
+        size_t nodes = 0, edges = 0;
+        gts::Pointed picked;
+        {
+            MainWindow w;
+            w.resize(1400, 900);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(openDemoAndWait(w));
+            gts::Inspection* ins = w.inspection();
+            const int S = int(ins->data().tokens->positions.size());
+            ins->setLayerHead(1, 2);
+            ins->setAggregation(gts::analysis::HeadAggregation::Single);
+            ins->setQuery(S - 3);
+            ins->setThreshold(0.125f);
+            picked.position = 5;
+            picked.slot = 0;
+            picked.node = ins->data().tokens->positionSources[5].node;
+            ins->setSelected(picked);
+            picked = ins->selected();
+            savedRun = ins->data().result;
+            savedLayout = ins->data().layout;
+            savedTokens = ins->data().tokens->positions;
+            nodes = w.graph()->nodeCount();
+            edges = w.graph()->edgeCount();
+
+            QSignalSpy saved(&w, &MainWindow::sessionSaved);
+            QVERIFY(w.saveSession(path));
+            QVERIFY(saved.wait(30000));
+            QCOMPARE(saved.first().first().toBool(), true);
+            QVERIFY(QFileInfo::exists(path));
+            QCOMPARE(w.sessionPath(), path);
+            QVERIFY(w.windowTitle().contains(QStringLiteral("aspirin")));
+        }
+
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy opened(&w, &MainWindow::sessionOpened);
+        QSignalSpy modelLoaded(&w, &MainWindow::modelLoaded);
+        // The way a file from the command line, a drop or File ▸ Open comes in.
+        QVERIFY(w.openGraph(path, /*quiet=*/true));
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(opened.first().first().toBool(), true);
+        QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().result != nullptr, 10000);
+        // The model loads beside the restored view and the view stays the saved run.
+        QTRY_VERIFY_WITH_TIMEOUT(modelLoaded.count() > 0, 30000);
+        QCOMPARE(modelLoaded.first().first().toBool(), true);
+        QTRY_VERIFY_WITH_TIMEOUT(w.jobRunner()->active() == 0, 30000);
+        QTest::qWait(200);
+        QCOMPARE(w.runJobsStarted(), uint64_t{0});
+        QVERIFY2(w.sessionWarnings().isEmpty(), qPrintable(w.sessionWarnings().join(QStringLiteral("; "))));
+
+        const gts::InspectionData& d = w.inspection()->data();
+        QCOMPARE(w.graph()->nodeCount(), nodes);
+        QCOMPARE(w.graph()->edgeCount(), edges);
+        QVERIFY(d.tokens);
+        QVERIFY(d.tokens->positions == savedTokens);
+        QVERIFY(d.result);
+        QCOMPARE(d.result->layers.size(), savedRun->layers.size());
+        for (size_t l = 0; l < savedRun->layers.size(); ++l)
+            QVERIFY2(sameFloats(d.result->layers[l].attention, savedRun->layers[l].attention),
+                     qPrintable(QStringLiteral("layer %1's attention differs").arg(l)));
+        QVERIFY(sameFloats(d.result->logits, savedRun->logits));
+        QVERIFY(d.layout);
+        QVERIFY(d.layout->x == savedLayout->x && d.layout->y == savedLayout->y);
+        gts::Inspection* ins = w.inspection();
+        QCOMPARE(ins->layer(), 1);
+        QCOMPARE(ins->head(), 2);
+        QCOMPARE(ins->aggregation(), gts::analysis::HeadAggregation::Single);
+        QCOMPARE(ins->query(), int(savedTokens.size()) - 3);
+        QCOMPARE(ins->threshold(), 0.125f);
+        QCOMPARE(ins->selected().position, picked.position);
+        QCOMPARE(ins->selected().node, picked.node);
+        QCOMPARE(w.sessionPath(), path);
+
+        // A new seed changes the tokens: the model runs again as usual.
+        QSignalSpy ran(&w, &MainWindow::runFinished);
+        w.tokenView()->seedBox()->setValue(w.tokenView()->seedBox()->value() + 1);
+        QVERIFY(ran.wait(30000));
+        QCOMPARE(w.runJobsStarted(), uint64_t{1});
+    }
+
+    void aSessionWhoseModelIsGoneStillShowsItsAttention() {
+        QTemporaryDir dir;
+        const QString modelCopy = dir.filePath(QStringLiteral("model"));
+        QVERIFY(copyFolder(gts::resourceDir() + QStringLiteral("/models/molecule-tpsa"), modelCopy));
+        const QString path = dir.filePath(QStringLiteral("gone.gtscope"));
+        std::shared_ptr<const gts::model::RunResult> savedRun;
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(openDemoAndWait(w));
+            QSignalSpy ran(&w, &MainWindow::runFinished);
+            w.openModel(modelCopy, /*quiet=*/true);
+            QVERIFY(ran.wait(30000));
+            QTRY_VERIFY_WITH_TIMEOUT(w.jobRunner()->active() == 0, 30000);
+            savedRun = w.inspection()->data().result;
+            QSignalSpy saved(&w, &MainWindow::sessionSaved);
+            QVERIFY(w.saveSession(path));
+            QVERIFY(saved.wait(30000));
+        }
+        QVERIFY(QDir(modelCopy).removeRecursively());
+
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openSession(path, /*quiet=*/true));
+        QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().result != nullptr, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.jobRunner()->active() == 0, 30000);
+        QVERIFY(!w.model());
+        QCOMPARE(w.runJobsStarted(), uint64_t{0});
+        QVERIFY2(w.sessionWarnings().join(QLatin1Char(' ')).contains(QStringLiteral("missing")),
+                 qPrintable(w.sessionWarnings().join(QStringLiteral("; "))));
+        QVERIFY(sameFloats(w.inspection()->data().result->layers.back().attention, savedRun->layers.back().attention));
+        QVERIFY(w.inspection()->graphAttention().maxNode > 0);
+    }
+
+    void aCorruptOrForeignFileIsRefusedAndTheWindowKeepsItsGraph() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(openDemoAndWait(w));
+        const size_t nodes = w.graph()->nodeCount();
+        const auto run = w.inspection()->data().result;
+
+        QTemporaryDir dir;
+        const QString garbage = dir.filePath(QStringLiteral("garbage.gtscope"));
+        {
+            QFile f(garbage);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(4096, 'x'));
+        }
+        QSignalSpy opened(&w, &MainWindow::sessionOpened);
+        QVERIFY(!w.openSession(garbage, /*quiet=*/true));
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(opened.first().first().toBool(), false);
+        QVERIFY(!w.lastError().isEmpty());
+        QCOMPARE(w.graph()->nodeCount(), nodes);
+        QCOMPARE(w.inspection()->data().result, run);
+        QVERIFY(w.sessionPath().isEmpty());
+
+        // A session whose first page is damaged (a torn copy): refused the same way.
+        const QString path = dir.filePath(QStringLiteral("torn.gtscope"));
+        QSignalSpy saved(&w, &MainWindow::sessionSaved);
+        QVERIFY(w.saveSession(path));
+        QVERIFY(saved.wait(30000));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            f.seek(0);
+            f.write(QByteArray(100, '\0'));
+        }
+        QVERIFY(!w.openSession(path, /*quiet=*/true));
+        QVERIFY(!w.lastError().isEmpty());
+        QCOMPARE(w.graph()->nodeCount(), nodes);
+        QCOMPARE(w.inspection()->data().result, run);
+    }
+};
+
+QTEST_MAIN(TestSessionWindow)
+#include "test_session_window.moc"
