@@ -9,6 +9,7 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "model/GraphGptConfig.h"
 #include "model/ModelFolder.h"
 #include "model/Run.h"
 #include "store/RunResultStore.h"
@@ -20,11 +21,11 @@ namespace {
 
 constexpr const char* kUsage =
     "session info FILE [--json] | session check FILE | session create MODEL GRAPH -o FILE "
-    "[--format FMT] [tokenize options]";
+    "[--format FMT] [--seed N] [tokenize options]";
 
 int createSession(const std::vector<std::string>& args) {
     std::set<std::string> valued = kTokenizeValued;
-    valued.insert({"o", "out", "format"});
+    valued.insert({"o", "out", "format", "seed"});
     const CliArgs a(args, kTokenizeFlags, valued);
     a.requirePositional(2, kUsage);
     const auto out = a.value("o") ? a.value("o") : a.value("out");
@@ -63,6 +64,9 @@ int createSession(const std::vector<std::string>& args) {
     for (const auto& name : kTokenizeFlags)
         if (a.flag(name)) tokenizeArgs[name] = true;
     s.settings["tokenize"] = tokenizeArgs.dump();
+    // What the window re-tokenizes with (app/gui/SessionIO.h): the options and the seed.
+    s.settings["tokenizeOptions"] = model::tokenizationToJson(seq.options);
+    s.settings["seed"] = nlohmann::json{{"seed", parseCount(a, "seed", 0)}}.dump();
     s.settings["tokens"] = nlohmann::json(seq.positions).dump();
     s.settings["run"] = nlohmann::json{{"captureAttention", true}}.dump();
     store::putRunResult(s, "run0.", run);

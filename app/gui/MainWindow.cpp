@@ -591,7 +591,8 @@ void MainWindow::openModel(const QString& path, bool quiet) {
             // choice included), so its tokens and cached run still match.
             const bool restoring = restore_ && restore_->waitingForModel && restore_->state->modelPath == path;
             if (restoring) restore_->waitingForModel = false;
-            tokens_->setBaseOptions(restoring ? restore_->state->tokenize : model_->tokenization);  // re-tokenizes, then reruns
+            const bool ownOptions = restoring && restore_->state->hasTokenizeOptions;
+            tokens_->setBaseOptions(ownOptions ? restore_->state->tokenize : model_->tokenization);  // re-tokenizes, then reruns
         },
         [this, path, quiet](const std::string& error) {
             jobEnded();
@@ -990,7 +991,8 @@ bool MainWindow::openSession(const QString& path, bool quiet) {
         tokens_->setGraph(graph_.get());
         tokens_->seedBox()->setValue(int(std::min<uint64_t>(state->seed, uint64_t(tokens_->seedBox()->maximum()))));
     }
-    tokens_->setBaseOptions(state->tokenize);
+    // Without stored options the model's apply: its arrival tokenizes (openModel).
+    if (state->hasTokenizeOptions || !modelThere) tokens_->setBaseOptions(state->tokenize);
     if (!modelThere && !modelPath_.isEmpty()) {
         const QString missing = tr("The session's model is missing: %1. The graph and the saved attention are "
                                    "shown; open a model to run edits.").arg(modelPath_);

@@ -114,6 +114,7 @@ SessionState fromStoredSession(const store::Session& s, const std::string& fileN
     if (const auto it = s.settings.find("tokenizeOptions"); it != s.settings.end()) {
         try {
             st.tokenize = model::parseTokenizationJson(it->second, fileName + " (tokenizeOptions)");
+            st.hasTokenizeOptions = true;
         } catch (const std::exception& e) {
             bad(fileName, std::string("its tokenization settings cannot be read: ") + e.what());
         }

@@ -43,6 +43,9 @@ struct SessionState {
     /// The model's fingerprint: computed by toStoredSession when empty and a model path is set.
     std::string modelSha256;
     TokenizeOptions tokenize;
+    /// False for a session that names no tokenization options: the model's own then apply
+    /// (as `gtscope-cli session create` without options tokenized).
+    bool hasTokenizeOptions = false;
     uint64_t seed = 0;
     std::vector<std::vector<std::string>> tokens;
     std::string backend = "cpu";

@@ -7,6 +7,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QSpinBox>
 #include <QtTest>
@@ -179,6 +180,34 @@ private slots:
                  qPrintable(w.sessionWarnings().join(QStringLiteral("; "))));
         QVERIFY(sameFloats(w.inspection()->data().result->layers.back().attention, savedRun->layers.back().attention));
         QVERIFY(w.inspection()->graphAttention().maxNode > 0);
+    }
+
+    /// `gtscope-cli session create --seed 3` writes the seed and options the window tokenizes
+    /// with, so its session opens with the CLI's run and none of its own.
+    void aSessionFromTheCliOpensWithoutARun() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("caffeine.gtscope"));
+        const QString res = gts::resourceDir();
+        QProcess cli;
+        cli.start(QStringLiteral(GTS_CLI_PATH),
+                  {QStringLiteral("session"), QStringLiteral("create"), res + QStringLiteral("/models/molecule-tpsa"),
+                   res + QStringLiteral("/graphs/caffeine.smi"), QStringLiteral("-o"), path, QStringLiteral("--seed"),
+                   QStringLiteral("3")});
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy modelLoaded(&w, &MainWindow::modelLoaded);
+        QVERIFY(w.openSession(path, /*quiet=*/true));
+        QTRY_VERIFY_WITH_TIMEOUT(modelLoaded.count() > 0, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().result != nullptr && w.jobRunner()->active() == 0, 30000);
+        QTest::qWait(200);
+        QCOMPARE(w.runJobsStarted(), uint64_t{0});
+        QVERIFY2(w.sessionWarnings().isEmpty(), qPrintable(w.sessionWarnings().join(QStringLiteral("; "))));
+        QCOMPARE(w.tokenView()->seedBox()->value(), 3);
+        QCOMPARE(w.inspection()->data().result->layers.size(), size_t{4});
     }
 
     void aCorruptOrForeignFileIsRefusedAndTheWindowKeepsItsGraph() {
