@@ -72,6 +72,8 @@ Scene buildAttentionMatrix(const MatrixFigureInput& in, Theme theme, float size)
         Text t = makeText({kMargin, kMargin + 11}, in.title, 11, colors.text);
         t.bold = true;
         title.add(t);
+        // Room for the title in a wider substitute font (renderers without Helvetica): 15 %.
+        s.width = std::max(s.width, 2 * kMargin + 1.15f * textWidth(in.title, 11, true));
     }
 
     float maximum = 0.0f;
@@ -88,7 +90,10 @@ Scene buildAttentionMatrix(const MatrixFigureInput& in, Theme theme, float size)
                 g.data.push_back({"row", std::to_string(r)});
                 g.data.push_back({"col", std::to_string(c)});
                 g.data.push_back({"value", formatG3(v)});
-                g.add(Rect{{matrix.x + float(c) * cell, matrix.y + float(r) * cell, cell, cell},
+                // Each cell reaches half a point under its right and lower neighbours, which are
+                // drawn later: no background seams between antialiased cells.
+                const float w = cell + (c + 1 < S ? 0.5f : 0.0f), h = cell + (r + 1 < S ? 0.5f : 0.0f);
+                g.add(Rect{{matrix.x + float(c) * cell, matrix.y + float(r) * cell, w, h},
                            Color::rgb(colormaps::argb(in.map, v * scale) & 0xffffff), std::nullopt});
             }
     } else {

@@ -47,6 +47,8 @@ Scene buildPruning(const PruningFigureInput& in, Theme theme, float maxWidth) {
         Text t = makeText({kMargin, kMargin + 11}, in.title, 11, colors.text);
         t.bold = true;
         title.add(t);
+        // Room for the title in a wider substitute font (renderers without Helvetica): 15 %.
+        s.width = std::max(s.width, 2 * kMargin + 1.15f * textWidth(in.title, 11, true));
     }
     Group& labels = s.addLayer("labels", "labels");
     Group& rows = s.addLayer("rows", "rows");

@@ -145,11 +145,15 @@ Scene buildSequence(const SequenceFigureInput& in, Theme theme, float width) {
         item.add(makeText({lx + 14, ly + 5}, name, kFont, colors.text, Anchor::Start, Baseline::Middle));
         lx += 14 + textWidth(name, kFont) + 12;
     }
+    s.width = std::max(s.width, lx + kMargin);
     if (in.attention) {
-        legend.add(makeText({lx, ly + 5}, "row below: " + in.attentionName + " (viridis, / max)", kFont, colors.text,
-                            Anchor::Start, Baseline::Middle));
+        // The attention row's key on a line of its own below the role swatches.
+        const std::string key = "row below the tokens: " + in.attentionName + " (viridis, / max)";
+        legend.add(makeText({kMargin, ly + kLegendHeight + 5}, key, kFont, colors.text, Anchor::Start, Baseline::Middle));
+        s.height += kLegendHeight;
+        // Renderers without Helvetica substitute wider sans fonts: 15 % of room for the key.
+        s.width = std::max(s.width, kMargin + 1.15f * textWidth(key, kFont) + kMargin);
     }
-    s.width = std::max(s.width, lx + (in.attention ? textWidth("row below: " + in.attentionName + " (viridis, / max)", kFont) : 0.0f) + kMargin);
     return s;
 }
 
