@@ -820,6 +820,7 @@ void GraphCanvas::paintGL() {
     {
         QPainter painter(this);
         drawLabels(painter);
+        drawNotes(painter);
         if (overlayVisible_ && imgui_->initialized()) {
             painter.beginNativePainting();
             glEnable(GL_BLEND);
@@ -866,6 +867,39 @@ void GraphCanvas::drawLabels(QPainter& painter) const {
             // Keys too long for the disc go beside it while neighbours leave room.
             painter.drawText(QPointF(c.x() + r + 3, c.y() + fm.ascent() * 0.5 - 1), label);
         }
+    }
+}
+
+void GraphCanvas::setNodeNotes(std::vector<std::pair<NodeId, QString>> notes) {
+    nodeNotes_ = std::move(notes);
+    update();
+}
+
+void GraphCanvas::drawNotes(QPainter& painter) const {
+    if (nodeNotes_.empty()) return;
+    const NodeLayout& l = shownLayout();
+    const float r = nodeRadiusPx();
+    QFont font = this->font();
+    font.setPixelSize(12);
+    painter.setFont(font);
+    const QFontMetricsF fm(font);
+    painter.setRenderHint(QPainter::Antialiasing);
+    // A pale callout above and right of the node, tied to it by a short leader line; the text
+    // is the note's first line, elided (the Notes dock holds all of it).
+    const QColor fill(255, 244, 196, 235), border(176, 140, 40);
+    for (const auto& [node, text] : nodeNotes_) {
+        if (node >= l.x.size()) continue;
+        const QPointF c = toScreen(l.x[node], l.y[node]);
+        if (!QRectF(rect()).adjusted(-200, -40, 40, 200).contains(c)) continue;
+        const QString line = fm.elidedText(text.section(QLatin1Char('\n'), 0, 0), Qt::ElideRight, 260);
+        const QSizeF size(fm.horizontalAdvance(line) + 10, fm.height() + 6);
+        const QPointF corner(c.x() + r * 0.7 + 6, c.y() - r * 0.7 - 6 - size.height());
+        painter.setPen(QPen(border, 1));
+        painter.drawLine(QPointF(c.x() + r * 0.7, c.y() - r * 0.7), corner + QPointF(0, size.height()));
+        painter.setBrush(fill);
+        painter.drawRoundedRect(QRectF(corner, size), 3, 3);
+        painter.setPen(QColor(40, 32, 8));
+        painter.drawText(QRectF(corner, size).adjusted(5, 3, -5, -3), Qt::AlignVCenter | Qt::AlignLeft, line);
     }
 }
 

@@ -71,6 +71,9 @@ public:
         edgeCacheKey_ = {};
         update();
     }
+    /// Notes pinned to nodes (NotesView), drawn as callouts beside their nodes.
+    void setNodeNotes(std::vector<std::pair<NodeId, QString>> notes);
+    const std::vector<std::pair<NodeId, QString>>& nodeNotes() const { return nodeNotes_; }
     /// CPU time of the last frames' paintGL in milliseconds, most recent last (up to 240).
     const std::vector<double>& frameTimesMs() const { return frameTimesMs_; }
 
@@ -148,6 +151,7 @@ private:
     void releaseGL();
     void contextAboutToBeDestroyed();
     void drawLabels(class QPainter& painter) const;
+    void drawNotes(class QPainter& painter) const;
     void drawOverlay();
     QPointF toScreen(float x, float y) const;
     QPointF toLayout(QPointF screen) const;
@@ -174,6 +178,7 @@ private:
     std::vector<uint8_t> copiedEdges_;   ///< [edgeCount] 1: walked again by eulerization
     std::vector<std::pair<NodeId, NodeId>> jumps_;
     std::vector<QString> labels_;        ///< [nodeCount] or empty
+    std::vector<std::pair<NodeId, QString>> nodeNotes_;
     bool keyLabels_ = false;             ///< labels are node keys (may go beside the disc)
     std::vector<float> edgeWidths_;      ///< [edgeCount] logical px as last built, before LOD scaling
     bool instancesDirty_ = true;

@@ -49,6 +49,7 @@
 
 #include "AttentionMatrixView.h"
 #include "DataExport.h"
+#include "NotesView.h"
 #include "ExportDialog.h"
 #include "GraphBrowser.h"
 #include "GraphEdits.h"
@@ -178,6 +179,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     pruning_ = new PruningView(inspection_, jobs_.get(), this);
     auto* pruningDock = addView(pruning_, tr("Pruning"), "pruningView", Qt::BottomDockWidgetArea);
     tabifyDockWidget(tokenDock, pruningDock);
+    notes_ = new NotesView(inspection_, this);
+    auto* notesDock = addView(notes_, tr("Notes"), "notesView", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(tokenDock, notesDock);
     sequenceDock->raise();
     placeholder_ = new QLabel(tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here."), this);
     placeholder_->setAlignment(Qt::AlignCenter);
@@ -225,6 +229,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     }, tr("Save the graph, model reference, run, layout and view as a session (*.gtscope)"));
     autosave_ = std::make_unique<store::AutosaveThrottle>(kAutosaveIntervalSeconds);
     connect(inspection_, &Inspection::dataChanged, this, &MainWindow::markSessionDirty);
+    connect(notes_, &NotesView::notesChanged, this, [this] {
+        markSessionDirty();
+        std::vector<std::pair<NodeId, QString>> onNodes;
+        for (const Note& n : notes_->notes())
+            if (n.kind == Note::Kind::Node) onNodes.emplace_back(NodeId(n.index), n.text);
+        canvas_->setNodeNotes(std::move(onNodes));
+    });
     connect(inspection_, &Inspection::selectionChanged, this, &MainWindow::markSessionDirty);
     autosaveTimer_ = new QTimer(this);
     autosaveTimer_->setInterval(kAutosaveCheckMs);
@@ -438,6 +449,11 @@ void MainWindow::showGraph(std::shared_ptr<Graph> g, const QString& label, const
                            const GraphSummary* summary) {
     undo_->clear();  // edits belong to the graph they were made on
     ++openSerial_;
+    // Another graph is another document: notes and the session file stay with the old one.
+    notes_->setNotes({});
+    sessionPath_.clear();
+    setWindowFilePath(QString());
+    restore_.reset();
     summary_->showSummary(summary ? *summary : summarize(*g));
     graph_ = std::move(g);
     graphPath_ = path;
@@ -969,6 +985,16 @@ bool MainWindow::openSession(const QString& path, bool quiet) {
                                                : tr("%1 (missing)").arg(modelName(modelPath_)));
     statusModel_->setToolTip(modelPath_);
     if (!state->windowState.isEmpty()) restoreState(state->windowState);
+    std::vector<Note> notes;
+    int unknownNotes = 0;
+    for (const auto& a : state->annotations) {
+        if (auto n = fromAnnotation(a)) notes.push_back(std::move(*n));
+        else ++unknownNotes;
+    }
+    notes_->setNotes(std::move(notes));
+    if (unknownNotes > 0)
+        sessionWarnings_ << tr("%n note(s) pinned to something this version does not know were left out", nullptr,
+                               unknownNotes);
     restore_ = PendingRestore{state, graph_.get(), modelThere, false};
     if (state->layout) {
         laidOut_ = state->layout;
@@ -1080,6 +1106,7 @@ void MainWindow::writeSession(const QString& path, bool autosave) {
     state->threshold = inspection_->threshold();
     state->selected = inspection_->selected();
     state->windowState = saveState();
+    for (const Note& n : notes_->notes()) state->annotations.push_back(toAnnotation(n));
     const std::string file = path.toStdString();
     if (!autosave) jobStarted(tr("Saving %1").arg(QFileInfo(path).fileName()));
     jobs_->submit<double>(

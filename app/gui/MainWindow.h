@@ -40,6 +40,7 @@ class HeadGrid;
 class Inspection;
 class PredictionPanel;
 class PruningView;
+class NotesView;
 class SequenceStrip;
 class TokenTableView;
 
@@ -90,6 +91,7 @@ public:
     PredictionPanel* predictionView() const { return prediction_; }
     HeadAnalysisView* headAnalysisView() const { return analysis_; }
     PruningView* pruningView() const { return pruning_; }
+    NotesView* notesView() const { return notes_; }
     QString lastError() const { return lastError_; }
     /// File ▸ Save Session (Ctrl+S) and File ▸ Export (Ctrl+E): disabled, with a tooltip saying
     /// so, until a handler is set; an empty handler disables them again.
@@ -208,6 +210,7 @@ private:
     PredictionPanel* prediction_ = nullptr;
     HeadAnalysisView* analysis_ = nullptr;
     PruningView* pruning_ = nullptr;
+    NotesView* notes_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QAction* saveAction_ = nullptr;
     QAction* exportAction_ = nullptr;

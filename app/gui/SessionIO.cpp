@@ -62,6 +62,7 @@ store::Session toStoredSession(const SessionState& state) {
     s.settings["window"] =
         json{{"label", state.graphLabel.toStdString()}, {"state", state.windowState.toBase64().toStdString()}}.dump();
     if (state.result) store::putRunResult(s, kRunPrefix, *state.result);
+    s.annotations = state.annotations;
     if (state.layout) {
         const size_t n = state.layout->x.size();
         std::vector<float> xy(2 * n);
@@ -150,6 +151,7 @@ SessionState fromStoredSession(const store::Session& s, const std::string& fileN
         bad(fileName, std::string("its cached run cannot be read: ") + e.what());
     }
 
+    st.annotations = s.annotations;
     const json view = json::parse(s.viewJson, nullptr, false);
     if (const auto it = s.tensors.find(kLayoutTensor); it != s.tensors.end()) {
         const Tensor& t = it->second;

@@ -17,6 +17,7 @@
 //   tensors run0.*       the run (store::putRunResult), so a reopened session shows attention
 //                        with no engine run
 //   tensors layout.xy    [nodeCount, 2] node positions in layout units; layout method in the view
+//   annotations          the Notes dock's notes (widgets/NotesView.h: node, edge, position, head)
 //   view                 {"layer", "head", "aggregation": "head"|"mean"|"max", "query",
 //                        "threshold", "selected": {"position", "slot", "node", "edge"},
 //                        "layoutMethod"}
@@ -58,6 +59,8 @@ struct SessionState {
     float threshold = 0.05f;
     Pointed selected;
     QByteArray windowState;
+    /// Notes (NotesView) as stored.
+    std::vector<store::Annotation> annotations;
 };
 
 /// The session to write for `state` (reads the model's files for its fingerprint; safe on a

@@ -14,7 +14,9 @@
 #include <cstring>
 
 #include "Inspection.h"
+#include "GraphCanvas.h"
 #include "MainWindow.h"
+#include "NotesView.h"
 #include "TokenTableView.h"
 #include "jobs/JobRunner.h"
 #include "model/Run.h"
@@ -88,6 +90,21 @@ private slots:
             nodes = w.graph()->nodeCount();
             edges = w.graph()->edgeCount();
 
+            // Notes on the selected node and (nothing selected) on the shown head.
+            gts::NotesView* notes = w.notesView();
+            gts::Note onNode = notes->noteForSelection();
+            QCOMPARE(onNode.kind, gts::Note::Kind::Node);
+            QCOMPARE(onNode.index, int(picked.node));
+            onNode.text = QStringLiteral("ring closure\nsecond line");
+            notes->addNote(onNode);
+            gts::Note onHead;
+            onHead.kind = gts::Note::Kind::Head;
+            onHead.index = 1;
+            onHead.head = 2;
+            onHead.text = QStringLiteral("attends to the carboxyl group");
+            notes->addNote(onHead);
+            QCOMPARE(w.canvas()->nodeNotes().size(), size_t{1});
+
             QSignalSpy saved(&w, &MainWindow::sessionSaved);
             QVERIFY(w.saveSession(path));
             QVERIFY(saved.wait(30000));
@@ -138,6 +155,22 @@ private slots:
         QCOMPARE(ins->selected().position, picked.position);
         QCOMPARE(ins->selected().node, picked.node);
         QCOMPARE(w.sessionPath(), path);
+        const auto& notes = w.notesView()->notes();
+        QCOMPARE(notes.size(), size_t{2});
+        QCOMPARE(notes[0].kind, gts::Note::Kind::Node);
+        QCOMPARE(notes[0].index, int(picked.node));
+        QCOMPARE(notes[0].text, QStringLiteral("ring closure\nsecond line"));
+        QCOMPARE(notes[1].kind, gts::Note::Kind::Head);
+        QCOMPARE(notes[1].index, 1);
+        QCOMPARE(notes[1].head, 2);
+        QCOMPARE(w.canvas()->nodeNotes().size(), size_t{1});
+        QCOMPARE(w.canvas()->nodeNotes().front().first, picked.node);
+        // Choosing a head note shows that head alone.
+        w.inspection()->setLayerHead(0, 0);
+        w.notesView()->showTarget(1);
+        QCOMPARE(w.inspection()->layer(), 1);
+        QCOMPARE(w.inspection()->head(), 2);
+        QCOMPARE(w.inspection()->aggregation(), gts::analysis::HeadAggregation::Single);
 
         // A new seed changes the tokens: the model runs again as usual.
         QSignalSpy ran(&w, &MainWindow::runFinished);
@@ -208,6 +241,22 @@ private slots:
         QVERIFY2(w.sessionWarnings().isEmpty(), qPrintable(w.sessionWarnings().join(QStringLiteral("; "))));
         QCOMPARE(w.tokenView()->seedBox()->value(), 3);
         QCOMPARE(w.inspection()->data().result->layers.size(), size_t{4});
+    }
+
+    void notesRoundTripAsAnnotationsAndUnknownOnesAreLeftOut() {
+        for (const gts::Note& n : {gts::Note{gts::Note::Kind::Node, 3, 0, QStringLiteral("a")},
+                                   gts::Note{gts::Note::Kind::Edge, 0, 0, QStringLiteral("b")},
+                                   gts::Note{gts::Note::Kind::Position, 17, 0, QStringLiteral("c")},
+                                   gts::Note{gts::Note::Kind::Head, 2, 5, QStringLiteral("d")}}) {
+            const auto back = gts::fromAnnotation(gts::toAnnotation(n));
+            QVERIFY(back);
+            QVERIFY(*back == n);
+        }
+        QCOMPARE(gts::toAnnotation({gts::Note::Kind::Head, 2, 5, {}}).targetJson, std::string(R"({"head":5,"layer":2})"));
+        QVERIFY(!gts::fromAnnotation({"cluster", R"({"cluster":1})", "x"}));
+        QVERIFY(!gts::fromAnnotation({"node", R"({"node":-1})", "x"}));
+        QVERIFY(!gts::fromAnnotation({"node", "not json", "x"}));
+        QVERIFY(!gts::fromAnnotation({"head", R"({"layer":1})", "x"}));
     }
 
     void aCorruptOrForeignFileIsRefusedAndTheWindowKeepsItsGraph() {
