@@ -33,6 +33,7 @@ public:
     /// Fits the whole matrix in the canvas.
     void fit();
     void setColorMap(colormaps::ColorMap map);
+    colormaps::ColorMap colorMap() const { return map_; }
     /// The status line: what the mouse is over.
     QString statusText() const;
     /// The value range the colours span.

@@ -18,6 +18,8 @@
 
 #include "ScenePainter.h"
 #include "graph/AttrNames.h"
+#include "analysis/AttentionView.h"
+#include "scene/Compose.h"
 #include "scene/PdfWriter.h"
 #include "scene/SvgWriter.h"
 
@@ -67,6 +69,110 @@ scene::Scene currentGraphFigure(const Inspection& inspection, scene::Theme theme
     return scene::buildGraphAttention(in, theme, size);
 }
 
+namespace {
+
+std::string headText(const Inspection& inspection) {
+    const auto agg = inspection.aggregation();
+    return agg == analysis::HeadAggregation::Single ? "head " + std::to_string(inspection.head())
+                                                    : std::string(analysis::headAggregationName(agg)) + " of heads";
+}
+
+const model::LayerCapture* captureOf(const model::RunResult& r, int layer) {
+    for (const auto& c : r.layers)
+        if (c.layer == layer) return &c;
+    return nullptr;
+}
+
+/// The shown layer's whole matrix (what the matrix view and the sequence strip draw).
+std::vector<float> shownMatrix(const Inspection& inspection, const model::LayerCapture** capture, int64_t* size) {
+    const InspectionData& d = inspection.data();
+    if (!d.result || !d.tokens) throw std::runtime_error("there is no run to draw yet");
+    *capture = captureOf(*d.result, inspection.layer());
+    if (!*capture) throw std::runtime_error("layer " + std::to_string(inspection.layer()) + " was not captured");
+    if ((*capture)->attentionDeferred)
+        throw std::runtime_error("layer " + std::to_string(inspection.layer()) +
+                                 "'s attention is over the capture budget, so there is no whole matrix to draw; "
+                                 "raise Engine ▸ Attention Capture Budget, or use File ▸ Export Data");
+    auto m = analysis::attentionMatrix(*d.result, inspection.layer(), inspection.head(), inspection.aggregation(), size);
+    if (m.empty()) throw std::runtime_error("layer " + std::to_string(inspection.layer()) + " has no attention");
+    return m;
+}
+
+}  // namespace
+
+scene::Scene currentFigure(const Inspection& inspection, FigureView view, const FigureContext& context,
+                           scene::Theme theme, float size) {
+    const InspectionData& d = inspection.data();
+    switch (view) {
+    case FigureView::Graph: return currentGraphFigure(inspection, theme, size);
+    case FigureView::AttentionMatrix: {
+        const model::LayerCapture* capture = nullptr;
+        int64_t n = 0;
+        const auto matrix = shownMatrix(inspection, &capture, &n);
+        scene::MatrixFigureInput in;
+        in.matrix = &matrix;
+        in.size = n;
+        in.positions = capture->positions;
+        in.tokens = d.tokens.get();
+        in.map = context.matrixMap;
+        in.query = inspection.query();
+        in.title = "Layer " + std::to_string(inspection.layer()) + ", " + headText(inspection);
+        return scene::buildAttentionMatrix(in, theme, size);
+    }
+    case FigureView::HeadGrid: {
+        if (!d.result) throw std::runtime_error("there is no run to draw yet");
+        scene::HeadGridFigureInput in;
+        in.result = d.result.get();
+        std::vector<std::vector<double>> values;
+        if (context.headMetric != analysis::HeadMetric::None) {
+            values = analysis::headMetrics(*d.result, context.headMetric);
+            in.metric = &values;
+            in.metricName = analysis::headMetricName(context.headMetric);
+        }
+        in.currentLayer = inspection.layer();
+        in.currentHead = inspection.aggregation() == analysis::HeadAggregation::Single ? inspection.head() : -1;
+        // The grid's cell scales with the figure: a 480-point figure gives the screen's 56.
+        return scene::buildHeadGrid(in, theme, std::max(16.0f, size * 56.0f / 480.0f));
+    }
+    case FigureView::Sequence: {
+        const model::LayerCapture* capture = nullptr;
+        int64_t n = 0;
+        const auto matrix = shownMatrix(inspection, &capture, &n);
+        const int query = inspection.query();
+        const auto received = scene::attentionReceived(matrix, n, capture->positions, query, d.tokens->positions.size());
+        scene::SequenceFigureInput in;
+        in.tokens = d.tokens.get();
+        in.attention = &received;
+        in.attentionName = "attention received, layer " + std::to_string(inspection.layer()) + ", " + headText(inspection) +
+                           (query >= 0 ? ", from query " + std::to_string(query) : ", mean over queries");
+        in.query = query;
+        return scene::buildSequence(in, theme, size * 1.5f);
+    }
+    case FigureView::Pruning: {
+        if (!context.pruned || !d.tokens) throw std::runtime_error("there is no pruning result yet: prune in the Pruning tab first");
+        if (context.pruned->dropped.empty()) throw std::runtime_error("the pruning result has no layers");
+        scene::PruningFigureInput in;
+        in.positions = d.tokens->positions.size();
+        in.dropped = &context.pruned->dropped;
+        in.tokens = d.tokens.get();
+        const auto& p = *context.pruned;
+        char title[160];
+        std::snprintf(title, sizeof title, "%.1f%% of the FLOPs, output change %.3g",
+                      p.flopsFull > 0 ? 100.0 * p.flopsPruned / p.flopsFull : 100.0, p.change);
+        in.title = title;
+        return scene::buildPruning(in, theme, size * 2.0f);
+    }
+    case FigureView::GraphMatrixHeads: {
+        std::vector<std::vector<std::pair<std::string, scene::Scene>>> rows(2);
+        rows[0].emplace_back("graph", currentGraphFigure(inspection, theme, size));
+        rows[0].emplace_back("matrix", currentFigure(inspection, FigureView::AttentionMatrix, context, theme, size));
+        rows[1].emplace_back("heads", currentFigure(inspection, FigureView::HeadGrid, context, theme, size));
+        return scene::composeRows(std::move(rows), 24.0f, scene::themeColors(theme).background);
+    }
+    }
+    throw std::runtime_error("unknown view");
+}
+
 void writeFigure(const scene::Scene& scene, const QString& path, double dpi) {
     const QString ext = QFileInfo(path).suffix().toLower();
     const std::filesystem::path file = path.toStdString();
@@ -79,9 +185,16 @@ void writeFigure(const scene::Scene& scene, const QString& path, double dpi) {
 ExportDialog::ExportDialog(const Inspection* inspection, QWidget* parent) : QDialog(parent), inspection_(inspection) {
     setWindowTitle(tr("Export Figure"));
     view_ = new QComboBox(this);
-    view_->addItem(tr("Graph with attention (as the canvas shows it)"));
+    view_->addItem(tr("Graph with attention (as the canvas shows it)"), int(FigureView::Graph));
+    view_->addItem(tr("Attention matrix (the shown layer and head)"), int(FigureView::AttentionMatrix));
+    view_->addItem(tr("Head grid (layers × heads)"), int(FigureView::HeadGrid));
+    view_->addItem(tr("Token sequence with attention received"), int(FigureView::Sequence));
+    view_->addItem(tr("Pruning survivors (the last prune)"), int(FigureView::Pruning));
+    view_->addItem(tr("Graph, matrix and head grid on one page"), int(FigureView::GraphMatrixHeads));
     path_ = new QLineEdit(this);
     QSettings settings;
+    setView(FigureView(settings.value(QStringLiteral("export/view"), int(FigureView::Graph)).toInt()));
+    if (view_->currentIndex() < 0) view_->setCurrentIndex(0);
     path_->setText(settings.value(QStringLiteral("export/path"), QStringLiteral("figure.svg")).toString());
     auto* browse = new QPushButton(tr("Browse…"), this);
     connect(browse, &QPushButton::clicked, this, &ExportDialog::browse);
@@ -96,7 +209,7 @@ ExportDialog::ExportDialog(const Inspection* inspection, QWidget* parent) : QDia
     size_->setDecimals(0);
     size_->setSuffix(tr(" pt"));
     size_->setValue(settings.value(QStringLiteral("export/size"), 480).toDouble());
-    size_->setToolTip(tr("Width of the graph square in points (1/72 inch); the colour bar goes below"));
+    size_->setToolTip(tr("Width of the graph or matrix square in points (1/72 inch); the other views scale with it"));
     dpi_ = new QSpinBox(this);
     dpi_->setRange(36, 1200);
     dpi_->setSuffix(tr(" dpi"));
@@ -130,6 +243,8 @@ QString ExportDialog::path() const { return path_->text(); }
 void ExportDialog::setTheme(scene::Theme theme) { theme_->setCurrentIndex(theme_->findData(int(theme))); }
 void ExportDialog::setFigureSize(double points) { size_->setValue(points); }
 void ExportDialog::setDpi(int dpi) { dpi_->setValue(dpi); }
+void ExportDialog::setView(FigureView view) { view_->setCurrentIndex(view_->findData(int(view))); }
+FigureView ExportDialog::view() const { return FigureView(view_->currentData().toInt()); }
 
 void ExportDialog::browse() {
     const QString chosen = QFileDialog::getSaveFileName(this, tr("Export Figure"), path_->text(),
@@ -151,7 +266,8 @@ void ExportDialog::updateHints() {
 bool ExportDialog::exportNow() {
     error_.clear();
     try {
-        const scene::Scene s = currentGraphFigure(*inspection_, scene::Theme(theme_->currentData().toInt()), float(size_->value()));
+        const scene::Scene s = currentFigure(*inspection_, view(), context_, scene::Theme(theme_->currentData().toInt()),
+                                             float(size_->value()));
         writeFigure(s, path_->text(), dpi_->value());
     } catch (const std::exception& e) {
         error_ = QString::fromStdString(e.what());
@@ -161,6 +277,7 @@ bool ExportDialog::exportNow() {
     settings.setValue(QStringLiteral("export/path"), path_->text());
     settings.setValue(QStringLiteral("export/size"), size_->value());
     settings.setValue(QStringLiteral("export/dpi"), dpi_->value());
+    settings.setValue(QStringLiteral("export/view"), int(view()));
     return true;
 }
 

@@ -1,11 +1,17 @@
 #pragma once
-// File ▸ Export (Ctrl+E): the current view as a figure — SVG or PDF (vector: text stays text)
-// or PNG at a chosen DPI — drawn from the same core/scene figure the command line renders, with
-// the canvas's current layer, head, aggregation, query, threshold, overlay and layout.
+// File ▸ Export (Ctrl+E): a view as a figure — SVG or PDF (vector: text stays text) or PNG at a
+// chosen DPI — drawn from the same core/scene figures the command line renders, with the
+// window's current layer, head, aggregation, query, threshold, overlay and layout: the graph,
+// the attention matrix, the head grid, the token sequence, the pruning survivors, or the graph,
+// matrix and head grid on one page.
 
 #include <QDialog>
 
+#include <memory>
+
 #include "Inspection.h"
+#include "analysis/HeadMetrics.h"
+#include "analysis/Pruning.h"
 #include "scene/Scene.h"
 #include "scene/Views.h"
 
@@ -23,6 +29,22 @@ namespace gts {
 /// after what is drawn. Throws std::runtime_error when there is no graph or no layout yet.
 scene::Scene currentGraphFigure(const Inspection& inspection, scene::Theme theme, float size = 480.0f);
 
+enum class FigureView { Graph, AttentionMatrix, HeadGrid, Sequence, Pruning, GraphMatrixHeads };
+
+/// What the other views show besides the Inspection (their own settings).
+struct FigureContext {
+    colormaps::ColorMap matrixMap = colormaps::ColorMap::Viridis;  ///< AttentionMatrixView's map
+    analysis::HeadMetric headMetric = analysis::HeadMetric::None;  ///< HeadGrid's frame metric
+    std::shared_ptr<const analysis::PruneResult> pruned;           ///< PruningView's last result
+};
+
+/// A view of the Inspection as a figure (`size`: the graph or matrix square in points, the
+/// head grid's cell, the sequence's or survivors' width scale with it). Throws
+/// std::runtime_error saying what is missing (no run, a layer over the capture budget, no
+/// pruning result yet).
+scene::Scene currentFigure(const Inspection& inspection, FigureView view, const FigureContext& context,
+                           scene::Theme theme, float size = 480.0f);
+
 /// Writes `scene` by the extension of `path`: .svg, .pdf, or .png at `dpi`. Whole or nothing;
 /// throws with a message naming the file.
 void writeFigure(const scene::Scene& scene, const QString& path, double dpi);
@@ -37,6 +59,9 @@ public:
     void setTheme(scene::Theme theme);
     void setFigureSize(double points);
     void setDpi(int dpi);
+    void setView(FigureView view);
+    FigureView view() const;
+    void setContext(FigureContext context) { context_ = std::move(context); }
     /// Writes the figure with the dialog's settings; false with error() on failure.
     bool exportNow();
     QString error() const { return error_; }
@@ -53,6 +78,7 @@ private:
     QSpinBox* dpi_ = nullptr;
     QLabel* hint_ = nullptr;
     QString error_;
+    FigureContext context_;
 };
 
 }  // namespace gts

@@ -220,9 +220,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     createActions();
     setExportHandler([this] {
         ExportDialog dialog(inspection_, this);
+        FigureContext context;
+        context.matrixMap = matrix_->colorMap();
+        context.headMetric = heads_->metric();
+        context.pruned = pruning_->result();
+        dialog.setContext(std::move(context));
         if (dialog.exec() == QDialog::Accepted)
             statusBar()->showMessage(tr("Exported %1").arg(dialog.path()), 5000);
-    }, tr("Export the graph with its attention as SVG, PDF or PNG"));
+    }, tr("Export a view (graph, attention matrix, head grid, sequence, pruning) as SVG, PDF or PNG"));
     setSaveHandler([this] {
         if (sessionPath_.isEmpty()) saveAsAction_->trigger();
         else saveSession(sessionPath_);
