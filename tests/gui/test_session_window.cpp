@@ -199,6 +199,24 @@ private slots:
             QVERIFY(w.saveSession(path));
             QVERIFY(saved.wait(30000));
         }
+        // A model changed since the save (one byte more in its config): a warning says so, and
+        // the saved attention is what shows.
+        {
+            QFile config(modelCopy + QStringLiteral("/config.json"));
+            QVERIFY(config.open(QIODevice::Append));
+            config.write("\n");
+        }
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.openSession(path, /*quiet=*/true));
+            QVERIFY2(w.sessionWarnings().join(QLatin1Char(' ')).contains(QStringLiteral("changed")),
+                     qPrintable(w.sessionWarnings().join(QStringLiteral("; "))));
+            QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().result != nullptr && w.jobRunner()->active() == 0, 30000);
+            QVERIFY(sameFloats(w.inspection()->data().result->layers.back().attention,
+                               savedRun->layers.back().attention));
+        }
         QVERIFY(QDir(modelCopy).removeRecursively());
 
         MainWindow w;
