@@ -16,7 +16,8 @@ model and caffeine, checked against independent computations.
   largest matrix cell comes out #fde725.
 - PNG has round(size · dpi / 72) pixels a side at the default 150 dpi and at --dpi 96, and its
   largest matrix cell is #fde725 (decoded here with zlib).
-- `--session FILE` made by `gtscope-cli session create` renders byte-identical SVGs.
+- `--session FILE` made by `gtscope-cli session create` renders byte-identical SVGs; a session
+  with the app's saved view and layout draws that layer/head/query and those node positions.
 - Bad input (format, DPI, a file that is not a session) exits 2 and writes nothing.
 
 Usage: test_render_cli.py GTSCOPE_CLI
@@ -24,6 +25,8 @@ Usage: test_render_cli.py GTSCOPE_CLI
 import json
 import math
 import os
+import shutil
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -269,6 +272,36 @@ def main():
             check(r.returncode == 0, f"render --session {view}: {r.stderr}")
             same = r.returncode == 0 and open(out(f"s-{view}.svg"), "rb").read() == open(out(f"{view}.svg"), "rb").read()
             check(same, f"--session {view} differs from MODEL GRAPH")
+
+        # A session as the app saves it: its view (layer 1, head 2, query 3) and its own layout
+        # ("layout.xy" [nodes, 2], here a circle of radius 0.4) are what --session draws.
+        shutil.copy(out("s.gtscope"), out("app.gtscope"))
+        db = sqlite3.connect(out("app.gtscope"))
+        db.execute("UPDATE view SET json = ?", (json.dumps({"layer": 1, "head": 2, "aggregation": "head", "query": 3}),))
+        xy = np.array([[0.4 * math.cos(2 * math.pi * v / atoms), 0.4 * math.sin(2 * math.pi * v / atoms)]
+                       for v in range(atoms)], dtype="<f4")
+        db.execute("INSERT INTO tensors(name, dtype, shape_json, data) VALUES (?, ?, ?, ?)",
+                   ("layout.xy", "F32", json.dumps([atoms, 2]), xy.tobytes()))
+        db.commit()
+        db.close()
+        r = cli("render", "--session", out("app.gtscope"), "--view", "attention-matrix", "-o", out("app-matrix.svg"))
+        check(r.returncode == 0, f"render --session app.gtscope: {r.stderr}")
+        cli("render", MODEL, GRAPH, "--view", "attention-matrix", "--layer", "1", "--head", "2", "--query", "3",
+            "-o", out("l1h2q3.svg"))
+        check(r.returncode == 0 and open(out("app-matrix.svg"), "rb").read() == open(out("l1h2q3.svg"), "rb").read(),
+              "--session does not draw the saved view's layer 1, head 2, query 3")
+        r = cli("render", "--session", out("app.gtscope"), "--view", "graph-attention", "-o", out("app-graph.svg"))
+        check(r.returncode == 0, f"render --session graph: {r.stderr}")
+        # Node discs at the saved positions: figure size 480, margin 16, node radius
+        # clamp(0.35 · 480 / sqrt(n), 1, 7), positions scaled by 480 − 4 · radius about the centre.
+        radius = min(7.0, max(1.0, 0.35 * 480 / math.sqrt(atoms)))
+        scale, centre = 480 - 4 * radius, 16 + 240
+        for g in groups(ET.parse(out("app-graph.svg")).getroot(), "node"):
+            v = int(g.get("data-node"))
+            disc = g.findall(SVG_NS + "circle")[-1]
+            want = (centre + xy[v, 0] * scale, centre + xy[v, 1] * scale)
+            check(abs(float(disc.get("cx")) - want[0]) < 0.02 and abs(float(disc.get("cy")) - want[1]) < 0.02,
+                  f"node {v} at ({disc.get('cx')}, {disc.get('cy')}), saved layout puts it at {want}")
 
         # Bad input: exit 2, a message naming it, nothing written.
         with open(out("garbage.gtscope"), "w") as f:
