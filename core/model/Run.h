@@ -49,6 +49,10 @@ struct RunOptions {
     /// Keys after RoPE, per kv head: LayerCapture::keys [kv_heads, S_l, head_dim] (token
     /// similarity for Zero-TPrune's S-stage).
     bool captureKeys = false;
+    /// Queries (after RoPE) and values: LayerCapture::queries [heads, S_l, head_dim] and
+    /// values [kv_heads, S_l, head_dim]. With captureKeys, all a layer's attention is computed
+    /// from (analysis::ringAttention replays it across simulated devices).
+    bool captureValues = false;
     /// With captureAttention: the most bytes of [heads, S_l, S_l] maps to keep (0: no limit).
     /// A layer whose map would pass the budget keeps its queries and keys instead
     /// (LayerCapture::attentionDeferred), O(S) memory, and runs blockwise; any of its rows is
@@ -106,6 +110,7 @@ struct LayerCapture {
     /// `keys` (after RoPE) hold what its rows are computed from.
     bool attentionDeferred = false;
     Tensor queries;
+    Tensor values;  ///< [kv_heads, S_l, head_dim] with RunOptions::captureValues, else empty
 };
 
 struct RunResult {

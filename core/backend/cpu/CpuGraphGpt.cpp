@@ -388,6 +388,10 @@ private:
             if (options_.captureHeadOutputs && !skipped) c.headOutputs = Tensor({H, seq.rows, Index{cfg_.hiddenSize}});
             if (options_.captureKeys && !skipped && c.keys.size() == 0)
                 c.keys = Tensor({Index{cfg_.numKvHeads}, seq.rows, Index{cfg_.headDim}});
+            if (options_.captureValues && !skipped) {
+                if (c.queries.size() == 0) c.queries = Tensor({H, seq.rows, Index{cfg_.headDim}});
+                c.values = Tensor({Index{cfg_.numKvHeads}, seq.rows, Index{cfg_.headDim}});
+            }
             results_[seq.input].layers.push_back(std::move(c));
         }
     }
@@ -493,6 +497,11 @@ private:
                         for (Index i = 0; i < seq.rows; ++i)
                             std::copy_n(&k(seq.offset + i, Index{g} * d), d,
                                         c.keys.mutableData() + (static_cast<size_t>(g) * seq.rows + i) * d);
+                if (c.values.size())
+                    for (int g = 0; g < KV; ++g)
+                        for (Index i = 0; i < seq.rows; ++i)
+                            std::copy_n(&v(seq.offset + i, Index{g} * d), d,
+                                        c.values.mutableData() + (static_cast<size_t>(g) * seq.rows + i) * d);
                 if (c.queries.size())
                     for (int h = 0; h < H; ++h)
                         for (Index i = 0; i < seq.rows; ++i)

@@ -335,6 +335,10 @@ private:
         if (options_.captureHeadOutputs && !skipped) c.headOutputs = Tensor({H, S, int64_t{cfg_.hiddenSize}});
         if (options_.captureKeys && !skipped && c.keys.size() == 0)
             c.keys = Tensor({int64_t{cfg_.numKvHeads}, S, int64_t{cfg_.headDim}});
+        if (options_.captureValues && !skipped) {
+            if (c.queries.size() == 0) c.queries = Tensor({H, S, int64_t{cfg_.headDim}});
+            c.values = Tensor({int64_t{cfg_.numKvHeads}, S, int64_t{cfg_.headDim}});
+        }
         results_[s.input].layers.push_back(std::move(c));
     }
 
@@ -427,6 +431,7 @@ private:
         model::LayerCapture* c = capture ? &results_[s.input].layers.back() : nullptr;
         if (c && c->keys.size()) downloadPerHead(kBuf_, S, KV, d, c->keys);
         if (c && c->queries.size()) downloadPerHead(q_, S, H, d, c->queries);
+        if (c && c->values.size()) downloadPerHead(v_, S, KV, d, c->values);
         const bool wantAttention = c && c->attention.size();
         const bool wantScores = c && c->scores.size();
         const bool wantHeadOutputs = c && c->headOutputs.size();

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -253,6 +255,34 @@ TEST_P(GpuForward, AttentionBudgetDefersTheSameLayers) {
     for (const auto& r : gpu)
         for (const auto& layer : r.layers) anyDeferred = anyDeferred || layer.attentionDeferred;
     EXPECT_TRUE(anyDeferred || model->config.numLayers * inputs.size() == 1);
+}
+
+/// Queries, keys and values (RunOptions::captureKeys + captureValues, what the ring-attention
+/// lesson replays) are the CPU backend's.
+TEST_P(GpuForward, QueriesKeysAndValuesMatchTheCpu) {
+    REQUIRE_GPU();
+    const fs::path folder = kFixtures / GetParam();
+    const auto model = loadGraphGptModel(folder / "model.safetensors");
+    const auto inputs = readInputs(folder / "inputs.json");
+    RunOptions options;
+    options.captureKeys = options.captureValues = true;
+    const auto gpu = onGpu(*model, inputs, options);
+    const auto cpu = runGraphGpt(*model, inputs, options);
+    ASSERT_EQ(gpu.size(), cpu.size());
+    for (size_t s = 0; s < gpu.size(); ++s)
+        for (size_t l = 0; l < cpu[s].layers.size(); ++l) {
+            const auto &g = gpu[s].layers[l], &c = cpu[s].layers[l];
+            ASSERT_EQ(c.values.rank(), 3u);
+            for (const auto& [got, want, what] : {std::tuple{&g.queries, &c.queries, "queries"},
+                                                  std::tuple{&g.keys, &c.keys, "keys"},
+                                                  std::tuple{&g.values, &c.values, "values"}}) {
+                ASSERT_EQ(got->shape(), want->shape()) << what;
+                double worst = 0;
+                for (size_t i = 0; i < want->size(); ++i)
+                    worst = std::max(worst, double(std::abs(got->data()[i] - want->data()[i])));
+                EXPECT_LE(worst, 1e-4) << GetParam() << " layer " << l << " " << what;
+            }
+        }
 }
 
 /// Resuming at a layer from a captured residual equals the full run.
