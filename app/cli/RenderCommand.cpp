@@ -7,6 +7,7 @@
 // --session renders from a saved session (store::Session: graph, tokenization, cached run
 // "run0."), with no engine run; the pruning view alone needs the model (it runs pruned forwards).
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -50,9 +51,11 @@ constexpr int kMaxFigureSize = 10000;
 
 const char* const kUsage =
     "gtscope-cli render (MODEL GRAPH | --session FILE) "
-    "--view graph-attention|attention-matrix|head-grid|sequence|pruning|saliency "
+    "--view graph-attention|attention-matrix|head-grid|sequence|pruning|saliency[,VIEW...] "
+    "[--columns N] "
     "[--layer L] [--head H|mean|max] [--query T] [--theme paper|dark] [--map viridis|cividis] "
-    "[--metric entropy|confidence|self-mass|none] [--keep R] [--method rollout|flow|zero-tprune|random] "
+    "[--metric entropy|confidence|self-mass|none] [--keep R] [--method "
+    "rollout|flow|zero-tprune|random] "
     "[--size PT] [--dpi N] [tokenize options] -o FIG.svg|pdf|png";
 
 int parseIndex(const std::string& text, const char* what, int limit) {
@@ -64,7 +67,8 @@ int parseIndex(const std::string& text, const char* what, int limit) {
         used = 0;
     }
     if (used != text.size() || v < 0 || v >= limit)
-        throw UsageError(std::string(what) + " " + text + " is not in 0.." + std::to_string(limit - 1));
+        throw UsageError(std::string(what) + " " + text + " is not in 0.." +
+                         std::to_string(limit - 1));
     return v;
 }
 
@@ -76,13 +80,15 @@ double parseRatio(const std::string& text, const char* what) {
     } catch (const std::exception&) {
         used = 0;
     }
-    if (used != text.size() || !(v > 0.0 && v <= 1.0)) throw UsageError(std::string(what) + " " + text + " is not in (0, 1]");
+    if (used != text.size() || !(v > 0.0 && v <= 1.0))
+        throw UsageError(std::string(what) + " " + text + " is not in (0, 1]");
     return v;
 }
 
 /// What every view is drawn from.
 struct Inputs {
-    std::shared_ptr<const model::GraphGptModel> model;  // null for a session whose model is not needed
+    std::shared_ptr<const model::GraphGptModel>
+        model;  // null for a session whose model is not needed
     std::string modelPath;
     Graph graph;
     TokenSequence tokens;
@@ -125,7 +131,8 @@ Inputs fromModelAndGraph(const CliArgs& a) {
     in.model = loadModel(in.modelPath);
     in.source = a.positional()[1];
     in.graph = io::readGraph(in.source, graphReadOptions(a));
-    in.tokens = tokenizeWithArgs(a, in.graph, tokenizeOptions(a, in.model->tokenization), in.source);
+    in.tokens =
+        tokenizeWithArgs(a, in.graph, tokenizeOptions(a, in.model->tokenization), in.source);
     const model::SequenceInput input = idsOf(in);
     model::RunOptions options;
     options.captureAttention = true;
@@ -144,7 +151,8 @@ json settingJson(const store::Session& s, const std::string& key, const std::str
     const auto it = s.settings.find(key);
     if (it == s.settings.end()) return nullptr;
     json j = json::parse(it->second, nullptr, false);
-    if (j.is_discarded()) throw UsageError("session setting \"" + key + "\" is not JSON (" + file + ")");
+    if (j.is_discarded())
+        throw UsageError("session setting \"" + key + "\" is not JSON (" + file + ")");
     return j;
 }
 
@@ -158,20 +166,26 @@ Inputs fromSession(const std::string& file, bool needModel) {
     } catch (const store::SessionError& e) {
         throw UsageError(e.what());
     }
-    for (const std::string& w : report.warnings) std::cerr << "warning: " << w << " (" << file << ")\n";
+    for (const std::string& w : report.warnings)
+        std::cerr << "warning: " << w << " (" << file << ")\n";
     Inputs in;
     in.source = file;
     if (s.graphs.empty()) throw UsageError("the session has no graph (" + file + ")");
     const store::StoredGraph& stored = s.graphs.front();
     const auto format = io::parseFormat(stored.format);
-    if (!format) throw UsageError("the session's graph has an unknown format '" + stored.format + "' (" + file + ")");
+    if (!format)
+        throw UsageError("the session's graph has an unknown format '" + stored.format + "' (" +
+                         file + ")");
     std::vector<Graph> graphs = io::readGraphsFromText(stored.text, *format, file + " (graph)");
     if (graphs.empty()) throw UsageError("the session's graph is empty (" + file + ")");
     in.graph = std::move(graphs.front());
 
     const auto run = store::getRunResult(s, "run0.");
-    if (!run) throw UsageError("the session holds no cached run (run0.); open it in the app and save, or "
-                               "make it with gtscope-cli session create (" + file + ")");
+    if (!run)
+        throw UsageError(
+            "the session holds no cached run (run0.); open it in the app and save, or "
+            "make it with gtscope-cli session create (" +
+            file + ")");
     in.result = *run;
 
     const json tokenizeArgs = settingJson(s, "tokenize", file);
@@ -189,14 +203,18 @@ Inputs fromSession(const std::string& file, bool needModel) {
             if (value.is_string()) args.push_back(value.get<std::string>());
         }
         const CliArgs replay(args, kTokenizeFlags, kTokenizeValued);
-        in.tokens = tokenizeWithArgs(replay, in.graph, tokenizeOptions(replay, in.model->tokenization), file);
+        in.tokens = tokenizeWithArgs(replay, in.graph,
+                                     tokenizeOptions(replay, in.model->tokenization), file);
     } else {
         const auto it = s.settings.find("tokenizeOptions");
-        if (it == s.settings.end()) throw UsageError("the session records no tokenization (" + file + ")");
-        const TokenizeOptions options = model::parseTokenizationJson(it->second, file + " (tokenizeOptions)");
+        if (it == s.settings.end())
+            throw UsageError("the session records no tokenization (" + file + ")");
+        const TokenizeOptions options =
+            model::parseTokenizationJson(it->second, file + " (tokenizeOptions)");
         uint64_t seed = 0;
         const json seedJson = settingJson(s, "seed", file);
-        if (seedJson.is_object() && seedJson.contains("seed") && seedJson["seed"].is_number_unsigned())
+        if (seedJson.is_object() && seedJson.contains("seed") &&
+            seedJson["seed"].is_number_unsigned())
             seed = seedJson["seed"].get<uint64_t>();
         try {
             in.tokens = tokenize(in.graph, options, seed);
@@ -211,19 +229,22 @@ Inputs fromSession(const std::string& file, bool needModel) {
         try {
             tokens = stored_tokens.get<std::vector<std::vector<std::string>>>();
         } catch (const json::exception&) {
-            throw UsageError("session setting \"tokens\" is not a list of token lists (" + file + ")");
+            throw UsageError("session setting \"tokens\" is not a list of token lists (" + file +
+                             ")");
         }
         if (tokens != in.tokens.positions)
-            throw UsageError("the session's graph tokenizes differently from the tokens its run was made on (" +
-                             file + ")");
+            throw UsageError(
+                "the session's graph tokenizes differently from the tokens its run was made on (" +
+                file + ")");
     }
-    if (in.result.layers.empty() || in.result.layers.front().positions.size() != in.tokens.positions.size())
-        throw UsageError("the session's cached run does not cover its " + std::to_string(in.tokens.positions.size()) +
-                         " positions (" + file + ")");
+    if (in.result.layers.empty() ||
+        in.result.layers.front().positions.size() != in.tokens.positions.size())
+        throw UsageError("the session's cached run does not cover its " +
+                         std::to_string(in.tokens.positions.size()) + " positions (" + file + ")");
 
     const auto xy = s.tensors.find("layout.xy");
-    if (xy != s.tensors.end() && xy->second.rank() == 2 && xy->second.dim(0) == int64_t(in.graph.nodeCount()) &&
-        xy->second.dim(1) == 2) {
+    if (xy != s.tensors.end() && xy->second.rank() == 2 &&
+        xy->second.dim(0) == int64_t(in.graph.nodeCount()) && xy->second.dim(1) == 2) {
         for (int64_t v = 0; v < xy->second.dim(0); ++v) {
             in.x.push_back(xy->second.data()[2 * v]);
             in.y.push_back(xy->second.data()[2 * v + 1]);
@@ -233,13 +254,17 @@ Inputs fromSession(const std::string& file, bool needModel) {
     }
     const json view = json::parse(s.viewJson, nullptr, false);
     if (view.is_object()) {
-        if (view.contains("layer") && view["layer"].is_number_integer()) in.layer = view["layer"].get<int>();
-        if (view.contains("head") && view["head"].is_number_integer()) in.head = view["head"].get<int>();
-        if (view.contains("query") && view["query"].is_number_integer()) in.query = view["query"].get<int>();
+        if (view.contains("layer") && view["layer"].is_number_integer())
+            in.layer = view["layer"].get<int>();
+        if (view.contains("head") && view["head"].is_number_integer())
+            in.head = view["head"].get<int>();
+        if (view.contains("query") && view["query"].is_number_integer())
+            in.query = view["query"].get<int>();
         if (view.contains("aggregation") && view["aggregation"].is_string())
             for (auto agg : {analysis::HeadAggregation::Single, analysis::HeadAggregation::Mean,
                              analysis::HeadAggregation::Max})
-                if (view["aggregation"].get<std::string>() == analysis::headAggregationName(agg)) in.aggregation = agg;
+                if (view["aggregation"].get<std::string>() == analysis::headAggregationName(agg))
+                    in.aggregation = agg;
     }
     return in;
 }
@@ -264,22 +289,26 @@ std::vector<std::string> elementSymbols(const Graph& g) {
 
 int runRender(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
-    valued.insert({"view", "layer", "head", "query", "theme", "dpi", "o", "out", "seed", "start", "path", "size",
-                   "session", "keep", "method", "metric", "map"});
+    valued.insert({"view", "layer", "head", "query", "theme", "dpi", "o", "out", "seed", "start",
+                   "path", "size", "session", "keep", "method", "metric", "map", "columns"});
     CliArgs a(args, kTokenizeFlags, valued);
     const auto sessionFile = a.value("session");
     if (sessionFile ? !a.positional().empty() : a.positional().size() != 2)
-        throw UsageError(std::string(sessionFile ? "--session FILE takes no MODEL GRAPH; " : "") + "usage: " + kUsage);
+        throw UsageError(std::string(sessionFile ? "--session FILE takes no MODEL GRAPH; " : "") +
+                         "usage: " + kUsage);
     const auto out = a.value("o") ? a.value("o") : a.value("out");
     if (!out) throw UsageError(std::string("render needs -o FIG.svg|pdf|png; usage: ") + kUsage);
     const std::filesystem::path outPath(*out);
     const std::string ext = outPath.extension().string();
     if (ext != ".svg" && ext != ".pdf" && ext != ".png")
-        throw UsageError("cannot tell the figure format from '" + *out + "': use .svg, .pdf or .png");
+        throw UsageError("cannot tell the figure format from '" + *out +
+                         "': use .svg, .pdf or .png");
 #ifndef GTS_HAVE_PAINTER
     if (ext == ".png")
-        throw UsageError("PNG figures need the Qt painter, and this gtscope-cli was built without the GUI "
-                         "(GTS_BUILD_GUI=OFF); write .svg or .pdf (" + *out + ")");
+        throw UsageError(
+            "PNG figures need the Qt painter, and this gtscope-cli was built without the GUI "
+            "(GTS_BUILD_GUI=OFF); write .svg or .pdf (" +
+            *out + ")");
 #endif
     int dpi = kDefaultDpi;
     if (auto d = a.value("dpi")) {
@@ -291,31 +320,61 @@ int runRender(const std::vector<std::string>& args) {
         }
         if (dpi < 1) throw UsageError("--dpi " + *d + " is not in 1.." + std::to_string(kMaxDpi));
     }
-    const std::string view = a.value("view").value_or("graph-attention");
+    // --view A,B,...: several views as panels of one figure (--columns per row).
+    std::vector<std::string> views;
+    {
+        const std::string list = a.value("view").value_or("graph-attention");
+        size_t start = 0;
+        while (start <= list.size()) {
+            const size_t comma = std::min(list.find(',', start), list.size());
+            views.push_back(list.substr(start, comma - start));
+            start = comma + 1;
+        }
+    }
     static const std::set<std::string> kViews = {"graph-attention", "attention-matrix", "head-grid",
                                                  "sequence",        "pruning",          "saliency"};
-    if (!kViews.count(view))
-        throw UsageError("--view " + view +
-                         ": expected graph-attention, attention-matrix, head-grid, sequence, pruning or saliency");
+    for (const std::string& v : views)
+        if (!kViews.count(v))
+            throw UsageError("--view " + v +
+                             ": expected graph-attention, attention-matrix, head-grid, sequence, "
+                             "pruning or saliency "
+                             "(or a comma-separated list of them)");
+    auto shows = [&views](const char* v) {
+        return std::find(views.begin(), views.end(), v) != views.end();
+    };
+    int columns = int(views.size());
+    if (auto c = a.value("columns")) columns = parseIndex(*c, "--columns", 100);
+    if (columns < 1) throw UsageError("--columns must be at least 1");
     const auto theme = scene::parseTheme(a.value("theme").value_or("paper"));
     if (!theme) throw UsageError("--theme must be paper or dark");
     const std::string mapName = a.value("map").value_or("viridis");
-    if (mapName != "viridis" && mapName != "cividis") throw UsageError("--map must be viridis or cividis");
-    if (a.value("map") && view != "attention-matrix") throw UsageError("--map applies to --view attention-matrix");
-    std::string method = a.value("method").value_or(view == "pruning" ? "zero-tprune" : "rollout");
-    if (a.value("method") && view != "saliency" && view != "pruning")
-        throw UsageError("--method applies to --view saliency (rollout|flow) and pruning (zero-tprune|random)");
-    if (view == "saliency" && method != "rollout" && method != "flow")
-        throw UsageError("--method " + method + ": saliency takes rollout or flow");
-    if (view == "pruning" && method != "zero-tprune" && method != "random")
-        throw UsageError("--method " + method + ": pruning takes zero-tprune or random");
-    if (a.value("keep") && view != "pruning") throw UsageError("--keep applies to --view pruning");
+    if (mapName != "viridis" && mapName != "cividis")
+        throw UsageError("--map must be viridis or cividis");
+    if (a.value("map") && !shows("attention-matrix"))
+        throw UsageError("--map applies to --view attention-matrix");
+    if (a.value("method") && !shows("saliency") && !shows("pruning"))
+        throw UsageError(
+            "--method applies to --view saliency (rollout|flow) and pruning (zero-tprune|random)");
+    if (a.value("method") && shows("saliency") && shows("pruning"))
+        throw UsageError("--method is ambiguous with both saliency and pruning in --view");
+    const std::string saliencyMethod =
+        shows("saliency") ? a.value("method").value_or("rollout") : "rollout";
+    const std::string pruneMethod =
+        shows("pruning") ? a.value("method").value_or("zero-tprune") : "zero-tprune";
+    if (saliencyMethod != "rollout" && saliencyMethod != "flow")
+        throw UsageError("--method " + saliencyMethod + ": saliency takes rollout or flow");
+    if (pruneMethod != "zero-tprune" && pruneMethod != "random")
+        throw UsageError("--method " + pruneMethod + ": pruning takes zero-tprune or random");
+    if (a.value("keep") && !shows("pruning")) throw UsageError("--keep applies to --view pruning");
     const double keep = a.value("keep") ? parseRatio(*a.value("keep"), "--keep") : 0.7;
-    if (a.value("metric") && view != "head-grid") throw UsageError("--metric applies to --view head-grid");
+    if (a.value("metric") && !shows("head-grid"))
+        throw UsageError("--metric applies to --view head-grid");
     analysis::HeadMetric metric = analysis::HeadMetric::Entropy;  // HeadGrid's default
     if (auto name = a.value("metric")) {
         const auto parsed = analysis::parseHeadMetric(*name);
-        if (!parsed) throw UsageError("--metric " + *name + ": expected entropy, confidence, self-mass or none");
+        if (!parsed)
+            throw UsageError("--metric " + *name +
+                             ": expected entropy, confidence, self-mass or none");
         metric = *parsed;
     }
     const bool sizeGiven = a.value("size").has_value();
@@ -327,10 +386,11 @@ int runRender(const std::vector<std::string>& args) {
             figureSize = 0.0f;
         }
         if (figureSize < 1)
-            throw UsageError("--size " + *a.value("size") + " is not in 1.." + std::to_string(kMaxFigureSize));
+            throw UsageError("--size " + *a.value("size") + " is not in 1.." +
+                             std::to_string(kMaxFigureSize));
     }
 
-    Inputs in = sessionFile ? fromSession(*sessionFile, view == "pruning") : fromModelAndGraph(a);
+    Inputs in = sessionFile ? fromSession(*sessionFile, shows("pruning")) : fromModelAndGraph(a);
 
     // Layer / head / query: the command line, else the session's view, else the last layer,
     // the mean over heads and the mean over queries.
@@ -343,35 +403,42 @@ int runRender(const std::vector<std::string>& args) {
         layers = in.model->config.numLayers;
         heads = in.model->config.numHeads;
     }
-    if (layers <= 0 || heads <= 0) throw UsageError("the run has no captured attention (" + in.source + ")");
+    if (layers <= 0 || heads <= 0)
+        throw UsageError("the run has no captured attention (" + in.source + ")");
     const int layer = a.value("layer") ? parseIndex(*a.value("layer"), "--layer", layers)
                                        : in.layer.value_or(layers - 1);
     auto aggregation = in.aggregation.value_or(analysis::HeadAggregation::Mean);
     int head = in.head.value_or(0);
     if (auto h = a.value("head")) {
-        if (*h == "max") aggregation = analysis::HeadAggregation::Max;
-        else if (*h == "mean") aggregation = analysis::HeadAggregation::Mean;
+        if (*h == "max")
+            aggregation = analysis::HeadAggregation::Max;
+        else if (*h == "mean")
+            aggregation = analysis::HeadAggregation::Mean;
         else {
             aggregation = analysis::HeadAggregation::Single;
             head = parseIndex(*h, "--head", heads);
         }
     }
     const auto length = int(in.tokens.positions.size());
-    const int query = a.value("query") ? parseIndex(*a.value("query"), "--query", length) : in.query.value_or(-1);
-    if (query >= length) throw UsageError("the session's query " + std::to_string(query) + " is past the sequence");
-    const std::string which = aggregation == analysis::HeadAggregation::Single
-                                  ? "head " + std::to_string(head)
-                                  : std::string(analysis::headAggregationName(aggregation)) + " of heads";
+    const int query =
+        a.value("query") ? parseIndex(*a.value("query"), "--query", length) : in.query.value_or(-1);
+    if (query >= length)
+        throw UsageError("the session's query " + std::to_string(query) + " is past the sequence");
+    const std::string which =
+        aggregation == analysis::HeadAggregation::Single
+            ? "head " + std::to_string(head)
+            : std::string(analysis::headAggregationName(aggregation)) + " of heads";
 
     // The selected layer's matrix, for the views that show one layer.
     std::vector<float> matrix;
     int64_t size = 0;
     const model::LayerCapture* capture = nullptr;
-    if (view == "graph-attention" || view == "attention-matrix" || view == "sequence") {
+    if (shows("graph-attention") || shows("attention-matrix") || shows("sequence")) {
         capture = captureOf(in.result, layer);
         if (capture) matrix = analysis::attentionMatrix(in.result, layer, head, aggregation, &size);
         if (matrix.empty() || !capture)
-            throw UsageError("layer " + std::to_string(layer) + "'s attention was not captured (" + in.source + ")");
+            throw UsageError("layer " + std::to_string(layer) + "'s attention was not captured (" +
+                             in.source + ")");
     }
 
     scene::GraphFigureInput graphInput;
@@ -380,85 +447,108 @@ int runRender(const std::vector<std::string>& args) {
     graphInput.y = &in.y;
     graphInput.nodeLabels = elementSymbols(in.graph);
 
-    scene::Scene s;
-    analysis::GraphAttention ga;
-    std::vector<float> received;
-    std::vector<std::vector<double>> metricValues;
-    analysis::PruneResult pruned;
-    if (view == "graph-attention") {
-        ga = analysis::attentionOnGraph(in.graph, in.tokens, matrix, size, capture->positions, query);
-        graphInput.attention = &ga;
-        graphInput.metricName = "attention, layer " + std::to_string(layer) + ", " + which +
-                                (query >= 0 ? ", query " + std::to_string(query) : ", mean query");
-        s = scene::buildGraphAttention(graphInput, *theme, sizeGiven ? figureSize : 480.0f);
-    } else if (view == "attention-matrix") {
-        scene::MatrixFigureInput mi;
-        mi.matrix = &matrix;
-        mi.size = size;
-        mi.positions = capture->positions;
-        mi.tokens = &in.tokens;
-        mi.map = mapName == "cividis" ? colormaps::ColorMap::Cividis : colormaps::ColorMap::Viridis;
-        mi.query = query;
-        mi.title = "Layer " + std::to_string(layer) + ", " + which;
-        s = scene::buildAttentionMatrix(mi, *theme, sizeGiven ? figureSize : 480.0f);
-    } else if (view == "head-grid") {
-        scene::HeadGridFigureInput hi;
-        hi.result = &in.result;
-        if (metric != analysis::HeadMetric::None) {
-            metricValues = analysis::headMetrics(in.result, metric);
-            hi.metric = &metricValues;
-            hi.metricName = analysis::headMetricName(metric);
+    auto build = [&](const std::string& view) {
+        scene::Scene s;
+        analysis::GraphAttention ga;
+        std::vector<float> received;
+        std::vector<std::vector<double>> metricValues;
+        analysis::PruneResult pruned;
+        std::string method = view == "pruning" ? pruneMethod : saliencyMethod;
+        if (view == "graph-attention") {
+            ga = analysis::attentionOnGraph(in.graph, in.tokens, matrix, size, capture->positions,
+                                            query);
+            graphInput.attention = &ga;
+            graphInput.metricName =
+                "attention, layer " + std::to_string(layer) + ", " + which +
+                (query >= 0 ? ", query " + std::to_string(query) : ", mean query");
+            s = scene::buildGraphAttention(graphInput, *theme, sizeGiven ? figureSize : 480.0f);
+        } else if (view == "attention-matrix") {
+            scene::MatrixFigureInput mi;
+            mi.matrix = &matrix;
+            mi.size = size;
+            mi.positions = capture->positions;
+            mi.tokens = &in.tokens;
+            mi.map =
+                mapName == "cividis" ? colormaps::ColorMap::Cividis : colormaps::ColorMap::Viridis;
+            mi.query = query;
+            mi.title = "Layer " + std::to_string(layer) + ", " + which;
+            s = scene::buildAttentionMatrix(mi, *theme, sizeGiven ? figureSize : 480.0f);
+        } else if (view == "head-grid") {
+            scene::HeadGridFigureInput hi;
+            hi.result = &in.result;
+            if (metric != analysis::HeadMetric::None) {
+                metricValues = analysis::headMetrics(in.result, metric);
+                hi.metric = &metricValues;
+                hi.metricName = analysis::headMetricName(metric);
+            }
+            hi.currentLayer = layer;
+            hi.currentHead = aggregation == analysis::HeadAggregation::Single ? head : -1;
+            s = scene::buildHeadGrid(hi, *theme, sizeGiven ? figureSize : 56.0f);
+        } else if (view == "sequence") {
+            received = scene::attentionReceived(matrix, size, capture->positions, query,
+                                                in.tokens.positions.size());
+            scene::SequenceFigureInput si;
+            si.tokens = &in.tokens;
+            si.attention = &received;
+            si.attentionName =
+                "attention received, layer " + std::to_string(layer) + ", " + which +
+                (query >= 0 ? ", from query " + std::to_string(query) : ", mean over queries");
+            si.query = query;
+            s = scene::buildSequence(si, *theme, sizeGiven ? figureSize : 720.0f);
+        } else if (view == "pruning") {
+            analysis::PruneOptions po;
+            po.method = method == "random" ? analysis::PruneMethod::Random
+                                           : analysis::PruneMethod::ZeroTPrune;
+            po.schedule.keepRatio = keep;
+            try {
+                pruned = analysis::prune(*in.model, idsOf(in), po);
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(std::string(e.what()) + " (" + in.source + ")");
+            }
+            scene::PruningFigureInput pi;
+            pi.positions = in.tokens.positions.size();
+            pi.dropped = &pruned.dropped;
+            pi.tokens = &in.tokens;
+            char title[160];
+            std::snprintf(
+                title, sizeof title, "%s, keep %.2g: %.1f%% of the FLOPs, output change %.3g",
+                analysis::pruneMethodName(po.method), keep,
+                pruned.flopsFull > 0 ? 100.0 * pruned.flopsPruned / pruned.flopsFull : 100.0,
+                pruned.change);
+            pi.title = title;
+            s = scene::buildPruning(pi, *theme, sizeGiven ? figureSize : 960.0f);
+        } else {  // saliency
+            // The app's choice of output rows (HeadAnalysisView): the pooled last position for a
+            // fine-tuned model (its logits are [num_labels]), every position otherwise.
+            const bool pooled = in.model ? in.model->weights.head == model::HeadKind::Task
+                                         : in.result.logits.rank() == 1;
+            const auto target = pooled ? analysis::SaliencyTarget::LastPosition
+                                       : analysis::SaliencyTarget::AllPositions;
+            if (method == "flow" && int64_t(length) > analysis::kMaxFlowPositions)
+                throw UsageError("attention flow of " + std::to_string(length) + " positions (" +
+                                 in.source + "): exact max-flow is limited to " +
+                                 std::to_string(analysis::kMaxFlowPositions) +
+                                 " positions; use --method rollout");
+            analysis::Saliency sal;
+            try {
+                sal = method == "flow" ? analysis::attentionFlow(in.result, target)
+                                       : analysis::attentionRollout(in.result, target);
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(std::string(e.what()) + " (" + in.source + ")");
+            }
+            analysis::saliencyOnGraph(sal, in.graph, in.tokens);
+            s = scene::buildSaliency(graphInput, sal, method, *theme,
+                                     sizeGiven ? figureSize : 480.0f);
         }
-        hi.currentLayer = layer;
-        hi.currentHead = aggregation == analysis::HeadAggregation::Single ? head : -1;
-        s = scene::buildHeadGrid(hi, *theme, sizeGiven ? figureSize : 56.0f);
-    } else if (view == "sequence") {
-        received = scene::attentionReceived(matrix, size, capture->positions, query, in.tokens.positions.size());
-        scene::SequenceFigureInput si;
-        si.tokens = &in.tokens;
-        si.attention = &received;
-        si.attentionName = "attention received, layer " + std::to_string(layer) + ", " + which +
-                           (query >= 0 ? ", from query " + std::to_string(query) : ", mean over queries");
-        si.query = query;
-        s = scene::buildSequence(si, *theme, sizeGiven ? figureSize : 720.0f);
-    } else if (view == "pruning") {
-        analysis::PruneOptions po;
-        po.method = method == "random" ? analysis::PruneMethod::Random : analysis::PruneMethod::ZeroTPrune;
-        po.schedule.keepRatio = keep;
-        try {
-            pruned = analysis::prune(*in.model, idsOf(in), po);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(std::string(e.what()) + " (" + in.source + ")");
-        }
-        scene::PruningFigureInput pi;
-        pi.positions = in.tokens.positions.size();
-        pi.dropped = &pruned.dropped;
-        pi.tokens = &in.tokens;
-        char title[160];
-        std::snprintf(title, sizeof title, "%s, keep %.2g: %.1f%% of the FLOPs, output change %.3g",
-                      analysis::pruneMethodName(po.method), keep,
-                      pruned.flopsFull > 0 ? 100.0 * pruned.flopsPruned / pruned.flopsFull : 100.0, pruned.change);
-        pi.title = title;
-        s = scene::buildPruning(pi, *theme, sizeGiven ? figureSize : 960.0f);
-    } else {  // saliency
-        // The app's choice of output rows (HeadAnalysisView): the pooled last position for a
-        // fine-tuned model (its logits are [num_labels]), every position otherwise.
-        const bool pooled = in.model ? in.model->weights.head == model::HeadKind::Task : in.result.logits.rank() == 1;
-        const auto target = pooled ? analysis::SaliencyTarget::LastPosition : analysis::SaliencyTarget::AllPositions;
-        if (method == "flow" && int64_t(length) > analysis::kMaxFlowPositions)
-            throw UsageError("attention flow of " + std::to_string(length) + " positions (" + in.source +
-                             "): exact max-flow is limited to " + std::to_string(analysis::kMaxFlowPositions) +
-                             " positions; use --method rollout");
-        analysis::Saliency sal;
-        try {
-            sal = method == "flow" ? analysis::attentionFlow(in.result, target)
-                                   : analysis::attentionRollout(in.result, target);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(std::string(e.what()) + " (" + in.source + ")");
-        }
-        analysis::saliencyOnGraph(sal, in.graph, in.tokens);
-        s = scene::buildSaliency(graphInput, sal, method, *theme, sizeGiven ? figureSize : 480.0f);
-    }
+        return s;
+    };
+    std::vector<scene::Scene> panels;
+    for (const std::string& v : views) panels.push_back(build(v));
+    const scene::Scene s = panels.size() == 1
+                               ? std::move(panels.front())
+                               : scene::composeFigures(std::move(panels), views, columns, *theme);
+    std::string viewList;
+    for (const std::string& v : views) viewList += (viewList.empty() ? "" : ",") + v;
 
     if (ext == ".svg") {
         scene::writeSvg(s, outPath);
@@ -477,14 +567,16 @@ int runRender(const std::vector<std::string>& args) {
         writePng(s, outPath, double(dpi));
 #endif
     }
-    std::cout << "wrote " << *out << " (" << view << ", " << scene::primitiveCount(s) << " primitives)\n";
+    std::cout << "wrote " << *out << " (" << viewList << ", " << scene::primitiveCount(s)
+              << " primitives)\n";
     return 0;
 }
 
-const CommandRegistration reg{"render",
-                              "(MODEL GRAPH | --session FILE) --view graph-attention|attention-matrix|head-grid|"
-                              "sequence|pruning|saliency -o FIG.svg|pdf|png: a figure",
-                              runRender};
+const CommandRegistration reg{
+    "render",
+    "(MODEL GRAPH | --session FILE) --view graph-attention|attention-matrix|head-grid|"
+    "sequence|pruning|saliency -o FIG.svg|pdf|png: a figure",
+    runRender};
 
 }  // namespace
 

@@ -31,8 +31,8 @@ inline std::string elided(const std::string& text, float width, float size) {
     return s.empty() ? std::string() : s + ellipsis;
 }
 
-inline Text makeText(Point pos, std::string text, float size, Color color, Anchor anchor = Anchor::Start,
-                     Baseline baseline = Baseline::Alphabetic) {
+inline Text makeText(Point pos, std::string text, float size, Color color,
+                     Anchor anchor = Anchor::Start, Baseline baseline = Baseline::Alphabetic) {
     Text t;
     t.pos = pos;
     t.text = std::move(text);
@@ -46,8 +46,8 @@ inline Text makeText(Point pos, std::string text, float size, Color color, Ancho
 /// A vertical colour bar at (x, y), w × h: `map` from `low` (bottom) to `high` (top) as a
 /// 256-row image, framed in the mid colour, the range printed to its right and `label` rotated
 /// along it. Added as a group of class "colorbar" with data-min/data-max.
-inline void addVerticalColorBar(Group& layer, RectF r, colormaps::ColorMap map, double low, double high,
-                                const std::string& label, Theme theme) {
+inline void addVerticalColorBar(Group& layer, RectF r, colormaps::ColorMap map, double low,
+                                double high, const std::string& label, Theme theme) {
     const ThemeColors colors = themeColors(theme);
     Group& bar = layer.addGroup("colorbar");
     bar.data.push_back({"min", formatG3(low)});
@@ -56,7 +56,8 @@ inline void addVerticalColorBar(Group& layer, RectF r, colormaps::ColorMap map, 
     gradient.rect = r;
     gradient.cols = 1;
     gradient.rows = 256;
-    for (int i = 0; i < 256; ++i) gradient.argb.push_back(colormaps::argb(map, float(255 - i) / 255.0f));
+    for (int i = 0; i < 256; ++i)
+        gradient.argb.push_back(colormaps::argb(map, float(255 - i) / 255.0f));
     bar.add(gradient);
     bar.add(Rect{r, std::nullopt, Stroke{midColor(theme), 0.5f, {}}});
     bar.add(makeText({r.x + r.w + 3, r.y + 7}, formatG3(high), 7, colors.text));

@@ -14,12 +14,17 @@ namespace gts::scene {
 /// 0xRRGGBB of a token role's cell.
 inline uint32_t tokenRoleRgb(TokenRole role) {
     switch (role) {
-        case TokenRole::NodeIndex: return 0xC6DBEF;
-        case TokenRole::NodeAttr: return 0xE5EEF7;
-        case TokenRole::EdgeType: return 0xFDD0A2;
-        case TokenRole::EdgeAttr: return 0xFEE6CE;
+        case TokenRole::NodeIndex:
+            return 0xC6DBEF;
+        case TokenRole::NodeAttr:
+            return 0xE5EEF7;
+        case TokenRole::EdgeType:
+            return 0xFDD0A2;
+        case TokenRole::EdgeAttr:
+            return 0xFEE6CE;
         case TokenRole::NewNode:
-        case TokenRole::Eos: return 0xDADADA;
+        case TokenRole::Eos:
+            return 0xDADADA;
     }
     return 0xDADADA;
 }
@@ -30,12 +35,18 @@ inline constexpr uint32_t kTokenTextRgb = 0x202020;
 /// What a role stands for, for legends.
 inline const char* tokenRoleName(TokenRole role) {
     switch (role) {
-        case TokenRole::NodeIndex: return "node index";
-        case TokenRole::NodeAttr: return "node attribute";
-        case TokenRole::EdgeType: return "edge type";
-        case TokenRole::EdgeAttr: return "edge attribute";
-        case TokenRole::NewNode: return "<new> (edge position)";
-        case TokenRole::Eos: return "end of sequence";
+        case TokenRole::NodeIndex:
+            return "node index";
+        case TokenRole::NodeAttr:
+            return "node attribute";
+        case TokenRole::EdgeType:
+            return "edge type";
+        case TokenRole::EdgeAttr:
+            return "edge attribute";
+        case TokenRole::NewNode:
+            return "<new> (edge position)";
+        case TokenRole::Eos:
+            return "end of sequence";
     }
     return "";
 }

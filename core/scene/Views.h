@@ -161,4 +161,13 @@ Scene buildPruning(const PruningFigureInput& input, Theme theme, float maxWidth 
 Scene buildSaliency(GraphFigureInput input, const analysis::Saliency& saliency, const std::string& method,
                     Theme theme, float size = 480.0f);
 
+/// Several figures side by side in `columns` columns (rows as needed), `gap` points apart, each
+/// cell as large as its row's tallest and its column's widest panel, panels top-left aligned on
+/// the theme's background: a multi-view figure (e.g. graph + attention matrix + head grid).
+/// Each panel becomes one layer of class "panel" with id "panel-<i>" and data-view
+/// `names[i]`; its layers are groups inside it, their ids prefixed "p<i>-" to stay unique.
+/// Throws std::invalid_argument for no panels, columns < 1 or names of another count.
+Scene composeFigures(std::vector<Scene> panels, const std::vector<std::string>& names, int columns, Theme theme,
+                     float gap = 12.0f);
+
 }  // namespace gts::scene

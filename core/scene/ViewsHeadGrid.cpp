@@ -48,15 +48,18 @@ Scene buildHeadGrid(const HeadGridFigureInput& in, Theme theme, float cellSize) 
         rows.push_back(i);
         heads = std::max(heads, int(a.dim(0)));
     }
-    if (rows.empty()) throw std::invalid_argument("head grid figure: no layer has attention captured");
+    if (rows.empty())
+        throw std::invalid_argument("head grid figure: no layer has attention captured");
     if (in.metric) {
         if (in.metric->size() != in.result->layers.size())
-            throw std::invalid_argument("head grid figure: the metric has " + std::to_string(in.metric->size()) +
-                                        " rows for " + std::to_string(in.result->layers.size()) + " layers");
+            throw std::invalid_argument("head grid figure: the metric has " +
+                                        std::to_string(in.metric->size()) + " rows for " +
+                                        std::to_string(in.result->layers.size()) + " layers");
         for (size_t r : rows)
             if (int((*in.metric)[r].size()) < int(in.result->layers[r].attention.dim(0)))
                 throw std::invalid_argument("head grid figure: the metric of layer " +
-                                            std::to_string(in.result->layers[r].layer) + " lacks heads");
+                                            std::to_string(in.result->layers[r].layer) +
+                                            " lacks heads");
     }
     const ThemeColors colors = themeColors(theme);
     double lo = 0.0, hi = 0.0;
@@ -70,14 +73,15 @@ Scene buildHeadGrid(const HeadGridFigureInput& in, Theme theme, float cellSize) 
                 first = false;
             }
 
-    const float labelWidth = textWidth("L" + std::to_string(in.result->layers[rows.back()].layer), kLabelFont) + 8;
+    const float labelWidth =
+        textWidth("L" + std::to_string(in.result->layers[rows.back()].layer), kLabelFont) + 8;
     const float pitch = cellSize + kCellGap;
     const float x0 = kMargin + labelWidth, y0 = kMargin + kHeaderHeight;
     Scene s;
     // Layers are filled side by side through references: no reallocation may move them.
     s.layers.reserve(8);
-    s.width = x0 + float(heads) * pitch + (in.metric ? kColorBarGap + kColorBarWidth + kColorBarLabelRoom : 0.0f) +
-              kMargin;
+    s.width = x0 + float(heads) * pitch +
+              (in.metric ? kColorBarGap + kColorBarWidth + kColorBarLabelRoom : 0.0f) + kMargin;
     s.height = y0 + float(rows.size()) * pitch + kMargin;
     s.background = colors.background;
     auto cellRect = [&](size_t row, int head) {
@@ -87,8 +91,9 @@ Scene buildHeadGrid(const HeadGridFigureInput& in, Theme theme, float cellSize) 
     Group& columnLabels = s.addLayer("column-labels", "column-labels");
     for (int h = 0; h < heads; ++h) {
         const RectF c = cellRect(0, h);
-        columnLabels.add(makeText({c.x + c.w / 2, kMargin + kHeaderHeight / 2}, "H" + std::to_string(h), kLabelFont,
-                                  colors.text, Anchor::Middle, Baseline::Middle));
+        columnLabels.add(makeText({c.x + c.w / 2, kMargin + kHeaderHeight / 2},
+                                  "H" + std::to_string(h), kLabelFont, colors.text, Anchor::Middle,
+                                  Baseline::Middle));
     }
     Group& rowLabels = s.addLayer("row-labels", "row-labels");
     Group& cells = s.addLayer("heads", "heads");
@@ -96,8 +101,9 @@ Scene buildHeadGrid(const HeadGridFigureInput& in, Theme theme, float cellSize) 
     for (size_t row = 0; row < rows.size(); ++row) {
         const model::LayerCapture& capture = in.result->layers[rows[row]];
         const RectF firstCell = cellRect(row, 0);
-        rowLabels.add(makeText({x0 - 4, firstCell.y + firstCell.h / 2}, "L" + std::to_string(capture.layer),
-                               kLabelFont, colors.text, Anchor::End, Baseline::Middle));
+        rowLabels.add(makeText({x0 - 4, firstCell.y + firstCell.h / 2},
+                               "L" + std::to_string(capture.layer), kLabelFont, colors.text,
+                               Anchor::End, Baseline::Middle));
         const int64_t S = capture.attention.dim(1);
         for (int h = 0; h < int(capture.attention.dim(0)); ++h) {
             const RectF c = cellRect(row, h);
@@ -110,7 +116,8 @@ Scene buildHeadGrid(const HeadGridFigureInput& in, Theme theme, float cellSize) 
                 const double v = (*in.metric)[rows[row]][size_t(h)];
                 const double span = hi - lo;
                 const double t = span > 0 ? (v - lo) / span : 0.5;
-                frame = Color::rgb(colormaps::argb(colormaps::ColorMap::Cividis, float(t)) & 0xffffff);
+                frame =
+                    Color::rgb(colormaps::argb(colormaps::ColorMap::Cividis, float(t)) & 0xffffff);
                 g.data.push_back({"metric", formatG3(v)});
             }
             g.add(Rect{c, frame, std::nullopt});
@@ -121,26 +128,31 @@ Scene buildHeadGrid(const HeadGridFigureInput& in, Theme theme, float cellSize) 
             for (float v : thumb) peak = std::max(peak, v);
             const float scale = peak > 0.0f ? 1.0f / peak : 0.0f;
             Image image;
-            image.rect = {c.x + kFrameWidth, c.y + kFrameWidth, c.w - 2 * kFrameWidth, c.h - 2 * kFrameWidth};
+            image.rect = {c.x + kFrameWidth, c.y + kFrameWidth, c.w - 2 * kFrameWidth,
+                          c.h - 2 * kFrameWidth};
             image.cols = image.rows = n;
             image.argb.reserve(thumb.size());
-            for (float v : thumb) image.argb.push_back(colormaps::argb(colormaps::ColorMap::Viridis, v * scale));
+            for (float v : thumb)
+                image.argb.push_back(colormaps::argb(colormaps::ColorMap::Viridis, v * scale));
             g.add(std::move(image));
             const bool single = in.currentHead >= 0;
             if (capture.layer == in.currentLayer && (!single || h == in.currentHead)) {
                 // Outside the metric frame, in the text colour: never mistaken for a frame.
-                current.add(Rect{{c.x - 2.5f, c.y - 2.5f, c.w + 4.0f, c.h + 4.0f}, std::nullopt,
-                                 Stroke{colors.text, single ? 2.5f : 1.5f,
-                                        single ? std::vector<float>{} : std::vector<float>{4.5f, 3.0f}}});
+                current.add(
+                    Rect{{c.x - 2.5f, c.y - 2.5f, c.w + 4.0f, c.h + 4.0f},
+                         std::nullopt,
+                         Stroke{colors.text, single ? 2.5f : 1.5f,
+                                single ? std::vector<float>{} : std::vector<float>{4.5f, 3.0f}}});
             }
         }
     }
     if (in.metric) {
         Group& bar = s.addLayer("colorbar-layer");
-        addVerticalColorBar(bar,
-                            {x0 + float(heads) * pitch + kColorBarGap - kCellGap, y0, kColorBarWidth,
-                             std::min(float(rows.size()) * pitch - kCellGap, 240.0f)},
-                            colormaps::ColorMap::Cividis, lo, hi, in.metricName, theme);
+        addVerticalColorBar(
+            bar,
+            {x0 + float(heads) * pitch + kColorBarGap - kCellGap, y0, kColorBarWidth,
+             std::min(float(rows.size()) * pitch - kCellGap, 240.0f)},
+            colormaps::ColorMap::Cividis, lo, hi, in.metricName, theme);
     }
     return s;
 }

@@ -25,24 +25,32 @@ constexpr float kMaxLabelEms = 12.0f;
 
 }  // namespace
 
-Color midColor(Theme theme) { return themeColors(theme).plainEdge; }
+Color midColor(Theme theme) {
+    return themeColors(theme).plainEdge;
+}
 
 Scene buildAttentionMatrix(const MatrixFigureInput& in, Theme theme, float size) {
-    if (!in.matrix || in.size <= 0) throw std::invalid_argument("attention matrix figure: no matrix");
+    if (!in.matrix || in.size <= 0)
+        throw std::invalid_argument("attention matrix figure: no matrix");
     const int64_t S = in.size;
     if (int64_t(in.matrix->size()) != S * S)
-        throw std::invalid_argument("attention matrix figure: " + std::to_string(in.matrix->size()) +
-                                    " values for a " + std::to_string(S) + " x " + std::to_string(S) + " matrix");
+        throw std::invalid_argument(
+            "attention matrix figure: " + std::to_string(in.matrix->size()) + " values for a " +
+            std::to_string(S) + " x " + std::to_string(S) + " matrix");
     if (!in.positions.empty() && int64_t(in.positions.size()) != S)
-        throw std::invalid_argument("attention matrix figure: " + std::to_string(in.positions.size()) +
-                                    " positions for a matrix of size " + std::to_string(S));
+        throw std::invalid_argument(
+            "attention matrix figure: " + std::to_string(in.positions.size()) +
+            " positions for a matrix of size " + std::to_string(S));
     const ThemeColors colors = themeColors(theme);
-    auto positionOf = [&](int64_t i) { return in.positions.empty() ? int32_t(i) : in.positions[size_t(i)]; };
+    auto positionOf = [&](int64_t i) {
+        return in.positions.empty() ? int32_t(i) : in.positions[size_t(i)];
+    };
     auto labelOf = [&](int32_t position) {
         if (!in.tokens || position < 0 || size_t(position) >= in.tokens->positions.size() ||
             in.tokens->positions[size_t(position)].empty())
             return std::to_string(position);
-        return std::to_string(position) + ": " + shortTokenText(in.tokens->positions[size_t(position)][0]);
+        return std::to_string(position) + ": " +
+               shortTokenText(in.tokens->positions[size_t(position)][0]);
     };
 
     const float cell = size / float(S);
@@ -54,7 +62,8 @@ Scene buildAttentionMatrix(const MatrixFigureInput& in, Theme theme, float size)
     float widest = textWidth("0000", kAxisFont);
     for (int64_t i = 0; i < S; ++i)
         if (i % every == 0)
-            widest = std::max(widest, textWidth(tokenLabels ? labelOf(positionOf(i)) : std::to_string(positionOf(i)),
+            widest = std::max(widest, textWidth(tokenLabels ? labelOf(positionOf(i))
+                                                            : std::to_string(positionOf(i)),
                                                 kAxisFont));
     const float extent = std::min(widest, textWidth("M", kAxisFont) * kMaxLabelEms) + 2 * kAxisGap;
 
@@ -92,9 +101,11 @@ Scene buildAttentionMatrix(const MatrixFigureInput& in, Theme theme, float size)
                 g.data.push_back({"value", formatG3(v)});
                 // Each cell reaches half a point under its right and lower neighbours, which are
                 // drawn later: no background seams between antialiased cells.
-                const float w = cell + (c + 1 < S ? 0.5f : 0.0f), h = cell + (r + 1 < S ? 0.5f : 0.0f);
+                const float w = cell + (c + 1 < S ? 0.5f : 0.0f),
+                            h = cell + (r + 1 < S ? 0.5f : 0.0f);
                 g.add(Rect{{matrix.x + float(c) * cell, matrix.y + float(r) * cell, w, h},
-                           Color::rgb(colormaps::argb(in.map, v * scale) & 0xffffff), std::nullopt});
+                           Color::rgb(colormaps::argb(in.map, v * scale) & 0xffffff),
+                           std::nullopt});
             }
     } else {
         Image image;
@@ -102,7 +113,8 @@ Scene buildAttentionMatrix(const MatrixFigureInput& in, Theme theme, float size)
         image.cols = int(S);
         image.rows = int(S);
         image.argb.resize(size_t(S * S));
-        for (size_t i = 0; i < image.argb.size(); ++i) image.argb[i] = colormaps::argb(in.map, (*in.matrix)[i] * scale);
+        for (size_t i = 0; i < image.argb.size(); ++i)
+            image.argb[i] = colormaps::argb(in.map, (*in.matrix)[i] * scale);
         heat.add(std::move(image));
     }
 
@@ -112,7 +124,8 @@ Scene buildAttentionMatrix(const MatrixFigureInput& in, Theme theme, float size)
     if (queryRow >= 0) {
         Group& q = s.addLayer("query", "query");
         q.data.push_back({"position", std::to_string(in.query)});
-        q.add(Rect{{matrix.x, matrix.y + float(queryRow) * cell, matrix.w, cell}, std::nullopt,
+        q.add(Rect{{matrix.x, matrix.y + float(queryRow) * cell, matrix.w, cell},
+                   std::nullopt,
                    Stroke{colors.text, 1.5f, {4.5f, 3.0f}}});
     }
 
@@ -121,15 +134,15 @@ Scene buildAttentionMatrix(const MatrixFigureInput& in, Theme theme, float size)
     for (int64_t i = 0; i < S; ++i) {
         if (i % every) continue;
         const int32_t position = positionOf(i);
-        const std::string text =
-            elided(tokenLabels ? labelOf(position) : std::to_string(position), extent - kAxisGap, kAxisFont);
+        const std::string text = elided(tokenLabels ? labelOf(position) : std::to_string(position),
+                                        extent - kAxisGap, kAxisFont);
         const float centre = float(i) * cell + cell / 2;
-        Text r = makeText({matrix.x - kAxisGap, matrix.y + centre}, text, kAxisFont, colors.text, Anchor::End,
-                          Baseline::Middle);
+        Text r = makeText({matrix.x - kAxisGap, matrix.y + centre}, text, kAxisFont, colors.text,
+                          Anchor::End, Baseline::Middle);
         r.bold = int(i) == queryRow;
         rows.add(r);
-        Text c = makeText({matrix.x + centre, matrix.y - kAxisGap}, text, kAxisFont, colors.text, Anchor::Start,
-                          Baseline::Middle);
+        Text c = makeText({matrix.x + centre, matrix.y - kAxisGap}, text, kAxisFont, colors.text,
+                          Anchor::Start, Baseline::Middle);
         c.rotation = -90.0f;
         columns.add(c);
     }

@@ -23,12 +23,18 @@ constexpr float kLegendHeight = 16.0f;
 
 const char* roleId(TokenRole role) {
     switch (role) {
-        case TokenRole::NodeIndex: return "node-index";
-        case TokenRole::NodeAttr: return "node-attr";
-        case TokenRole::EdgeType: return "edge-type";
-        case TokenRole::EdgeAttr: return "edge-attr";
-        case TokenRole::NewNode: return "new-node";
-        case TokenRole::Eos: return "eos";
+        case TokenRole::NodeIndex:
+            return "node-index";
+        case TokenRole::NodeAttr:
+            return "node-attr";
+        case TokenRole::EdgeType:
+            return "edge-type";
+        case TokenRole::EdgeAttr:
+            return "edge-attr";
+        case TokenRole::NewNode:
+            return "new-node";
+        case TokenRole::Eos:
+            return "eos";
     }
     return "eos";
 }
@@ -36,7 +42,8 @@ const char* roleId(TokenRole role) {
 }  // namespace
 
 std::vector<float> attentionReceived(const std::vector<float>& matrix, int64_t size,
-                                     const std::vector<int32_t>& positions, int query, size_t positionCount) {
+                                     const std::vector<int32_t>& positions, int query,
+                                     size_t positionCount) {
     if (size <= 0 || int64_t(matrix.size()) != size * size || int64_t(positions.size()) != size)
         throw std::invalid_argument("attention received: the matrix does not match its positions");
     std::vector<float> row(positionCount, -1.0f);
@@ -53,7 +60,8 @@ std::vector<float> attentionReceived(const std::vector<float>& matrix, int64_t s
     }
     const double peak = std::max(1e-12, *std::max_element(weight.begin(), weight.end()));
     for (size_t k = 0; k < weight.size(); ++k)
-        if (positions[k] >= 0 && size_t(positions[k]) < positionCount) row[size_t(positions[k])] = float(weight[k] / peak);
+        if (positions[k] >= 0 && size_t(positions[k]) < positionCount)
+            row[size_t(positions[k])] = float(weight[k] / peak);
     return row;
 }
 
@@ -61,10 +69,12 @@ Scene buildSequence(const SequenceFigureInput& in, Theme theme, float width) {
     if (!in.tokens) throw std::invalid_argument("sequence figure: no token sequence");
     const TokenSequence& seq = *in.tokens;
     const size_t count = seq.positions.size();
-    if (seq.sources.size() != count) throw std::invalid_argument("sequence figure: tokens without provenance");
+    if (seq.sources.size() != count)
+        throw std::invalid_argument("sequence figure: tokens without provenance");
     if (in.attention && in.attention->size() != count)
         throw std::invalid_argument("sequence figure: " + std::to_string(in.attention->size()) +
-                                    " attention values for " + std::to_string(count) + " positions");
+                                    " attention values for " + std::to_string(count) +
+                                    " positions");
     const ThemeColors colors = themeColors(theme);
     size_t slots = 1;
     for (const auto& p : seq.positions) slots = std::max(slots, p.size());
@@ -72,8 +82,8 @@ Scene buildSequence(const SequenceFigureInput& in, Theme theme, float width) {
     const size_t perRow = std::max<size_t>(1, size_t((width - 2 * kMargin) / cellWidth));
     const size_t blocks = std::max<size_t>(1, (count + perRow - 1) / perRow);
     const float stripHeight = float(slots) * kCellHeight;
-    const float blockHeight =
-        kHeaderHeight + stripHeight + (in.attention ? kRowGap + kAttentionRowHeight : 0.0f) + kBlockGap;
+    const float blockHeight = kHeaderHeight + stripHeight +
+                              (in.attention ? kRowGap + kAttentionRowHeight : 0.0f) + kBlockGap;
 
     Scene s;
     // Layers are filled side by side through references: no reallocation may move them.
@@ -95,26 +105,29 @@ Scene buildSequence(const SequenceFigureInput& in, Theme theme, float width) {
         const float x = kMargin + float(p % perRow) * cellWidth;
         const float top = kMargin + float(p / perRow) * blockHeight;
         if (p % every == 0)
-            numbers.add(makeText({x, top + kHeaderHeight / 2}, std::to_string(p), kFont, colors.text, Anchor::Start,
-                                 Baseline::Middle));
+            numbers.add(makeText({x, top + kHeaderHeight / 2}, std::to_string(p), kFont,
+                                 colors.text, Anchor::Start, Baseline::Middle));
         Group& column = strip.addGroup("position");
         column.data.push_back({"position", std::to_string(p)});
         const auto& tokens = seq.positions[p];
         for (size_t t = 0; t < tokens.size(); ++t) {
-            const TokenRole role = t < seq.sources[p].size() ? seq.sources[p][t].role : TokenRole::Eos;
+            const TokenRole role =
+                t < seq.sources[p].size() ? seq.sources[p][t].role : TokenRole::Eos;
             present[size_t(role)] = true;
             Group& cell = column.addGroup("token");
             cell.data.push_back({"role", roleId(role)});
             // One point of the next cell's background shows between cells (the screen's 1 px).
-            const RectF r{x, top + kHeaderHeight + float(t) * kCellHeight, cellWidth - 1, kCellHeight - 1};
+            const RectF r{x, top + kHeaderHeight + float(t) * kCellHeight, cellWidth - 1,
+                          kCellHeight - 1};
             cell.add(Rect{r, Color::rgb(tokenRoleRgb(role)), std::nullopt});
             const std::string text = elided(shortTokenText(tokens[t]), r.w - 4, kFont);
             if (!text.empty())
-                cell.add(makeText({r.x + r.w / 2, r.y + r.h / 2}, text, kFont, Color::rgb(kTokenTextRgb),
-                                  Anchor::Middle, Baseline::Middle));
+                cell.add(makeText({r.x + r.w / 2, r.y + r.h / 2}, text, kFont,
+                                  Color::rgb(kTokenTextRgb), Anchor::Middle, Baseline::Middle));
         }
         if (in.attention) {
-            const RectF r{x, top + kHeaderHeight + stripHeight + kRowGap, cellWidth - 1, kAttentionRowHeight};
+            const RectF r{x, top + kHeaderHeight + stripHeight + kRowGap, cellWidth - 1,
+                          kAttentionRowHeight};
             const float v = (*in.attention)[p];
             Group& g = attention.addGroup("received");
             g.data.push_back({"position", std::to_string(p)});
@@ -125,7 +138,9 @@ Scene buildSequence(const SequenceFigureInput& in, Theme theme, float width) {
                 g.add(Line{{r.x, r.y + r.h}, {r.x + r.w, r.y}, Stroke{midColor(theme), 0.5f, {}}});
             } else {
                 g.data.push_back({"value", formatG3(v)});
-                g.add(Rect{r, Color::rgb(colormaps::argb(colormaps::ColorMap::Viridis, v) & 0xffffff), std::nullopt});
+                g.add(Rect{r,
+                           Color::rgb(colormaps::argb(colormaps::ColorMap::Viridis, v) & 0xffffff),
+                           std::nullopt});
             }
             if (int(p) == in.query) g.add(Rect{r, std::nullopt, Stroke{colors.text, 1.0f, {}}});
         }
@@ -134,22 +149,27 @@ Scene buildSequence(const SequenceFigureInput& in, Theme theme, float width) {
     Group& legend = s.addLayer("legend", "legend");
     float lx = kMargin;
     const float ly = kMargin + float(blocks) * blockHeight;
-    for (TokenRole role : {TokenRole::NodeIndex, TokenRole::NodeAttr, TokenRole::EdgeType, TokenRole::EdgeAttr,
-                           TokenRole::NewNode, TokenRole::Eos}) {
+    for (TokenRole role : {TokenRole::NodeIndex, TokenRole::NodeAttr, TokenRole::EdgeType,
+                           TokenRole::EdgeAttr, TokenRole::NewNode, TokenRole::Eos}) {
         // NewNode and Eos share a colour: one swatch for both.
-        if (!present[size_t(role)] || (role == TokenRole::Eos && present[size_t(TokenRole::NewNode)])) continue;
+        if (!present[size_t(role)] ||
+            (role == TokenRole::Eos && present[size_t(TokenRole::NewNode)]))
+            continue;
         Group& item = legend.addGroup("legend-item");
         item.data.push_back({"role", roleId(role)});
-        item.add(Rect{{lx, ly, 10, 10}, Color::rgb(tokenRoleRgb(role)), Stroke{midColor(theme), 0.5f, {}}});
+        item.add(Rect{
+            {lx, ly, 10, 10}, Color::rgb(tokenRoleRgb(role)), Stroke{midColor(theme), 0.5f, {}}});
         const std::string name = tokenRoleName(role);
-        item.add(makeText({lx + 14, ly + 5}, name, kFont, colors.text, Anchor::Start, Baseline::Middle));
+        item.add(
+            makeText({lx + 14, ly + 5}, name, kFont, colors.text, Anchor::Start, Baseline::Middle));
         lx += 14 + textWidth(name, kFont) + 12;
     }
     s.width = std::max(s.width, lx + kMargin);
     if (in.attention) {
         // The attention row's key on a line of its own below the role swatches.
         const std::string key = "row below the tokens: " + in.attentionName + " (viridis, / max)";
-        legend.add(makeText({kMargin, ly + kLegendHeight + 5}, key, kFont, colors.text, Anchor::Start, Baseline::Middle));
+        legend.add(makeText({kMargin, ly + kLegendHeight + 5}, key, kFont, colors.text,
+                            Anchor::Start, Baseline::Middle));
         s.height += kLegendHeight;
         // Renderers without Helvetica substitute wider sans fonts: 15 % of room for the key.
         s.width = std::max(s.width, kMargin + 1.15f * textWidth(key, kFont) + kMargin);

@@ -68,8 +68,10 @@ void BM_SequenceFigure_2000(benchmark::State& state) {
     static const gts::TokenSequence tokens = [] {
         gts::TokenSequence t;
         for (int p = 0; p < 2000; ++p) {
-            t.positions.push_back({"molecule#node#0#" + std::to_string(p % 64), "molecule#node#1#6", "<edge_bi>"});
-            t.sources.push_back({gts::TokenSource{gts::TokenRole::NodeIndex}, gts::TokenSource{gts::TokenRole::NodeAttr},
+            t.positions.push_back(
+                {"molecule#node#0#" + std::to_string(p % 64), "molecule#node#1#6", "<edge_bi>"});
+            t.sources.push_back({gts::TokenSource{gts::TokenRole::NodeIndex},
+                                 gts::TokenSource{gts::TokenRole::NodeAttr},
                                  gts::TokenSource{gts::TokenRole::EdgeType}});
         }
         return t;
@@ -87,6 +89,15 @@ void BM_SequenceFigure_2000(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_AttentionMatrixFigure_2048)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
-BENCHMARK(BM_HeadGridFigure_12x12_512)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
-BENCHMARK(BM_SequenceFigure_2000)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK(BM_AttentionMatrixFigure_2048)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_HeadGridFigure_12x12_512)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_SequenceFigure_2000)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);

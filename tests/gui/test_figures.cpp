@@ -49,7 +49,8 @@ std::string dataOf(const scene::Group& g, const std::string& name) {
 }
 
 /// Groups of class `klass` anywhere under `g`, in drawing order.
-void collect(const scene::Group& g, const std::string& klass, std::vector<const scene::Group*>& out) {
+void collect(const scene::Group& g, const std::string& klass,
+             std::vector<const scene::Group*>& out) {
     for (const auto& item : g.items)
         if (const auto* child = std::get_if<scene::Group>(&item.value)) {
             if (child->klass == klass) out.push_back(child);
@@ -70,7 +71,9 @@ const scene::Rect* firstRect(const scene::Group& g) {
     return nullptr;
 }
 
-QString out(const char* name) { return QStringLiteral(GTS_TEST_OUTPUT_DIR "/figures-%1").arg(QLatin1String(name)); }
+QString out(const char* name) {
+    return QStringLiteral(GTS_TEST_OUTPUT_DIR "/figures-%1").arg(QLatin1String(name));
+}
 
 }  // namespace
 
@@ -96,12 +99,14 @@ private slots:
     void initTestCase() {
         model_ = model::loadGraphGptModel(GTS_FIXTURES_DIR "/model-folder/tiny-pretrain");
         data_.graph = std::make_shared<const Graph>(cycle4());
-        auto tokens = std::make_shared<TokenSequence>(tokenize(*data_.graph, model_->tokenization, 0));
+        auto tokens =
+            std::make_shared<TokenSequence>(tokenize(*data_.graph, model_->tokenization, 0));
         model::SequenceInput input;
         input.ids = tokens->ids(model_->vocab);
         model::RunOptions options;
         options.captureAttention = true;
-        data_.result = std::make_shared<const model::RunResult>(model::runGraphGpt(*model_, {input}, options).at(0));
+        data_.result = std::make_shared<const model::RunResult>(
+            model::runGraphGpt(*model_, {input}, options).at(0));
         data_.tokens = std::move(tokens);
         data_.model = model_;
         std::filesystem::create_directories(GTS_TEST_OUTPUT_DIR);
@@ -142,7 +147,8 @@ private slots:
         const auto& first = std::get<scene::Text>(rows->items.front().value);
         const int p0 = ins.attentionPositions().front();
         QCOMPARE(QString::fromStdString(first.text),
-                 QStringLiteral("%1: %2").arg(p0).arg(shortTokenText(data_.tokens->positions[size_t(p0)][0])));
+                 QStringLiteral("%1: %2").arg(p0).arg(
+                     shortTokenText(data_.tokens->positions[size_t(p0)][0])));
         exportAll(s, "matrix");
     }
 
@@ -202,8 +208,10 @@ private slots:
             QCOMPARE(cells.size(), data_.tokens->positions[size_t(p)].size());
             for (size_t slot = 0; slot < cells.size(); ++slot) {
                 const QRect r = strip.cellRect(p, int(slot));
-                if (!strip.strip()->viewport()->rect().contains(r.topLeft() + QPoint(1, 1))) continue;
-                QCOMPARE(fillOf(*cells[slot]).name(), screen.pixelColor(r.topLeft() + QPoint(1, 1)).name());
+                if (!strip.strip()->viewport()->rect().contains(r.topLeft() + QPoint(1, 1)))
+                    continue;
+                QCOMPARE(fillOf(*cells[slot]).name(),
+                         screen.pixelColor(r.topLeft() + QPoint(1, 1)).name());
                 ++compared;
             }
         }
@@ -218,7 +226,8 @@ private slots:
         po.schedule.keepRatio = 0.5;
         model::SequenceInput input;
         input.ids = data_.tokens->ids(model_->vocab);
-        auto pruned = std::make_shared<const analysis::PruneResult>(analysis::prune(*model_, input, po));
+        auto pruned =
+            std::make_shared<const analysis::PruneResult>(analysis::prune(*model_, input, po));
         SurvivorStrip strip(&ins);
         strip.setResult(pruned);
         strip.show();
@@ -240,7 +249,9 @@ private slots:
                 const int p = std::stoi(dataOf(cell, "position"));
                 QCOMPARE(cell.klass == "kept", strip.present(l, p));
                 if (cell.klass == "kept") {
-                    QCOMPARE(fillOf(cell).name(), screen.pixelColor(strip.cellRect(l, p).topLeft() + QPoint(1, 4)).name());
+                    QCOMPARE(
+                        fillOf(cell).name(),
+                        screen.pixelColor(strip.cellRect(l, p).topLeft() + QPoint(1, 4)).name());
                 } else {
                     ++prunedCells;
                 }

@@ -16,6 +16,7 @@ model and caffeine, checked against independent computations.
   largest matrix cell comes out #fde725.
 - PNG has round(size · dpi / 72) pixels a side at the default 150 dpi and at --dpi 96, and its
   largest matrix cell is #fde725 (decoded here with zlib).
+- `--view A,B,C --columns 2` lays the views out as panels of one figure.
 - `--session FILE` made by `gtscope-cli session create` renders byte-identical SVGs; a session
   with the app's saved view and layout draws that layer/head/query and those node positions.
 - Bad input (format, DPI, a file that is not a session) exits 2 and writes nothing.
@@ -258,6 +259,23 @@ def main():
         png_img = decode_png(out("attention-matrix.png"))
         px = png_img[int(cy * 150 / 72), int(cx * 150 / 72)]
         check(close_colour(px, (0xfd, 0xe7, 0x25), 2), f"PNG's largest cell is {px}")
+
+        # Several views as panels of one figure, two per row.
+        combo = ["graph-attention", "attention-matrix", "head-grid"]
+        for ext in ("svg", "pdf", "png"):
+            r = cli("render", MODEL, GRAPH, "--view", ",".join(combo), "--columns", "2", "-o", out(f"combo.{ext}"))
+            check(r.returncode == 0, f"combo.{ext}: {r.stderr}")
+        combo_root = ET.parse(out("combo.svg")).getroot()
+        panels = groups(combo_root, "panel")
+        check([p.get("data-view") for p in panels] == combo, f"panels {[p.get('data-view') for p in panels]}")
+        check(len(groups(panels[1], "cell")) == S * S and len(groups(panels[2], "head")) == L * H,
+              "combined figure lacks matrix cells or heads")
+        (gw, gh), (mw, mh), (hw, hh) = (svg_size(roots[v]) for v in combo)
+        cw, ch = svg_size(combo_root)
+        check(abs(cw - (max(gw, hw) + 12 + mw)) < 0.02 and abs(ch - (max(gh, mh) + 12 + hh)) < 0.02,
+              f"combined figure {cw} x {ch}")
+        iw, ih = png_size(out("combo.png"))
+        check(abs(iw - cw * 150 / 72) <= 0.51 and abs(ih - ch * 150 / 72) <= 0.51, f"combo.png {iw} x {ih}")
 
         # Dark theme: the app's dark base.
         r = cli("render", MODEL, GRAPH, "--view", "sequence", "--theme", "dark", "-o", out("dark.svg"))

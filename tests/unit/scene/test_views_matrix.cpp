@@ -18,8 +18,8 @@ pugi::xml_document parse(const Scene& s, std::string& keep) {
 }
 
 std::string cellFill(const pugi::xml_document& doc, int row, int col) {
-    const std::string xpath =
-        "//g[@class='cell'][@data-row='" + std::to_string(row) + "'][@data-col='" + std::to_string(col) + "']/rect";
+    const std::string xpath = "//g[@class='cell'][@data-row='" + std::to_string(row) +
+                              "'][@data-col='" + std::to_string(col) + "']/rect";
     return doc.select_node(xpath.c_str()).node().attribute("fill").value();
 }
 
@@ -55,13 +55,18 @@ TEST(ViewsMatrix, CellsTakeTheColourMapOverTheMaximum) {
     EXPECT_EQ(cellFill(doc, 0, 2), "#440154");
     // Cells of 80 pt: token labels "position: short token" on both axes, the query row in bold.
     std::vector<std::string> rows;
-    for (auto t : doc.select_nodes("//g[@id='row-labels']/text")) rows.push_back(t.node().child_value());
+    for (auto t : doc.select_nodes("//g[@id='row-labels']/text"))
+        rows.push_back(t.node().child_value());
     EXPECT_EQ(rows, (std::vector<std::string>{"0: 5", "1: bi", "2: eos"}));
-    EXPECT_STREQ(doc.select_nodes("//g[@id='row-labels']/text")[1].node().attribute("font-weight").value(), "bold");
+    EXPECT_STREQ(
+        doc.select_nodes("//g[@id='row-labels']/text")[1].node().attribute("font-weight").value(),
+        "bold");
     EXPECT_EQ(doc.select_nodes("//g[@id='column-labels']/text").size(), 3u);
-    EXPECT_NE(std::string(doc.select_node("//g[@id='column-labels']/text").node().attribute("transform").value())
-                  .find("rotate(-90"),
-              std::string::npos);
+    EXPECT_NE(
+        std::string(
+            doc.select_node("//g[@id='column-labels']/text").node().attribute("transform").value())
+            .find("rotate(-90"),
+        std::string::npos);
     // The query row outlined dashed across the matrix (3 cells of 80 pt).
     auto q = doc.select_node("//g[@id='query']/rect").node();
     EXPECT_STREQ(q.attribute("width").value(), "240");
@@ -89,7 +94,8 @@ TEST(ViewsMatrix, CividisOnRequestAndPositionsOfAPrunedLayer) {
     EXPECT_EQ(cellFill(doc, 0, 1), "#00204d");
     // Without tokens, the axes carry the original positions of the layer's rows.
     std::vector<std::string> rows;
-    for (auto t : doc.select_nodes("//g[@id='row-labels']/text")) rows.push_back(t.node().child_value());
+    for (auto t : doc.select_nodes("//g[@id='row-labels']/text"))
+        rows.push_back(t.node().child_value());
     EXPECT_EQ(rows, (std::vector<std::string>{"3", "7"}));
     EXPECT_EQ(s.background, Color::rgb(0x1e1e1e));
 }

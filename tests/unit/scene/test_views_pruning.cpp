@@ -27,7 +27,8 @@ TEST(ViewsPruning, RowsKeepSurvivorsInRoleColoursAndGreyThePruned) {
     ASSERT_TRUE(doc.load_string(svg.c_str()));
     EXPECT_EQ(doc.select_nodes("//g[@class='layer']").size(), 3u);
     std::vector<std::string> kept;
-    for (auto l : doc.select_nodes("//g[@class='layer']")) kept.push_back(l.node().attribute("data-kept").value());
+    for (auto l : doc.select_nodes("//g[@class='layer']"))
+        kept.push_back(l.node().attribute("data-kept").value());
     EXPECT_EQ(kept, (std::vector<std::string>{"4", "3", "2"}));
     // 12 cells, 3 of them pruned (1 in layer 1; 0 and 1 in layer 2), each crossed by a line.
     EXPECT_EQ(doc.select_nodes("//g[@class='layer']/g").size(), 12u);
@@ -39,14 +40,24 @@ TEST(ViewsPruning, RowsKeepSurvivorsInRoleColoursAndGreyThePruned) {
     EXPECT_STREQ(pruned.attribute("class").value(), "pruned");
     EXPECT_STREQ(pruned.child("rect").attribute("fill").value(), "#ffffff");
     EXPECT_STREQ(pruned.child("line").attribute("stroke").value(), "#9b9b9b");
-    EXPECT_STREQ(doc.select_node("//g[@data-layer='2']/g[@data-position='1']/rect").node().attribute("fill").value(),
+    EXPECT_STREQ(doc.select_node("//g[@data-layer='2']/g[@data-position='1']/rect")
+                     .node()
+                     .attribute("fill")
+                     .value(),
                  "#ffffff");
-    EXPECT_STREQ(doc.select_node("//g[@data-layer='2']/g[@data-position='2']/rect").node().attribute("fill").value(),
+    EXPECT_STREQ(doc.select_node("//g[@data-layer='2']/g[@data-position='2']/rect")
+                     .node()
+                     .attribute("fill")
+                     .value(),
                  "#c6dbef");
-    EXPECT_STREQ(doc.select_node("//g[@data-layer='0']/g[@data-position='1']/rect").node().attribute("fill").value(),
+    EXPECT_STREQ(doc.select_node("//g[@data-layer='0']/g[@data-position='1']/rect")
+                     .node()
+                     .attribute("fill")
+                     .value(),
                  "#fdd0a2");
     // Labels "L<layer> · <survivors>" (U+00B7 middle dot).
-    EXPECT_STREQ(doc.select_nodes("//g[@id='labels']/text")[1].node().child_value(), "L1 \xC2\xB7 3");
+    EXPECT_STREQ(doc.select_nodes("//g[@id='labels']/text")[1].node().child_value(),
+                 "L1 \xC2\xB7 3");
 }
 
 TEST(ViewsPruning, CellsNarrowToFitAndBadPositionsAreRefused) {

@@ -26,20 +26,34 @@ TEST(ViewsSaliency, NodeHalosAndEdgeColoursFollowSaliency) {
     const std::string svg = toSvg(s);
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(svg.c_str()));
-    // Node 0 has the most saliency (halo viridis(1)); node 1 half of it (viridis(0.5)); node 2 none.
-    EXPECT_STREQ(doc.select_node("//g[@class='node'][@data-node='0']/circle").node().attribute("fill").value(),
+    // Node 0 has the most saliency (halo viridis(1)); node 1 half of it (viridis(0.5)); node 2
+    // none.
+    EXPECT_STREQ(doc.select_node("//g[@class='node'][@data-node='0']/circle")
+                     .node()
+                     .attribute("fill")
+                     .value(),
                  "#fde725");
-    EXPECT_STREQ(doc.select_node("//g[@class='node'][@data-node='1']/circle").node().attribute("fill").value(),
+    EXPECT_STREQ(doc.select_node("//g[@class='node'][@data-node='1']/circle")
+                     .node()
+                     .attribute("fill")
+                     .value(),
                  "#21918c");
     EXPECT_EQ(doc.select_nodes("//g[@class='node'][@data-node='2']/circle").size(), 1u);
     // Edge 1 carries the edge maximum, edge 0 half of it.
-    EXPECT_STREQ(doc.select_node("//g[@class='edge'][@data-edge='1']/line").node().attribute("stroke").value(),
+    EXPECT_STREQ(doc.select_node("//g[@class='edge'][@data-edge='1']/line")
+                     .node()
+                     .attribute("stroke")
+                     .value(),
                  "#fde725");
-    EXPECT_STREQ(doc.select_node("//g[@class='edge'][@data-edge='0']/line").node().attribute("stroke").value(),
+    EXPECT_STREQ(doc.select_node("//g[@class='edge'][@data-edge='0']/line")
+                     .node()
+                     .attribute("stroke")
+                     .value(),
                  "#21918c");
     bool named = false;
     for (auto t : doc.select_nodes("//g[@class='colorbar']/text"))
-        named = named || std::string(t.node().child_value()).find("saliency (attention flow)") != std::string::npos;
+        named = named || std::string(t.node().child_value()).find("saliency (attention flow)") !=
+                             std::string::npos;
     EXPECT_TRUE(named);
 }
 

@@ -35,8 +35,8 @@ TEST(ViewsSequence, CellsTakeTheirRoleColourAndShortText) {
     // ColorBrewer Blues/Oranges tints of TokenTableView: node index C6DBEF, node attribute E5EEF7,
     // edge type FDD0A2, special DADADA; text #202020.
     auto cell = [&](int position, int slot) {
-        const std::string xp = "//g[@class='position'][@data-position='" + std::to_string(position) + "']/g[" +
-                               std::to_string(slot + 1) + "]";
+        const std::string xp = "//g[@class='position'][@data-position='" +
+                               std::to_string(position) + "']/g[" + std::to_string(slot + 1) + "]";
         return doc.select_node(xp.c_str()).node();
     };
     EXPECT_STREQ(cell(0, 0).child("rect").attribute("fill").value(), "#c6dbef");
@@ -101,11 +101,18 @@ TEST(ViewsSequence, AttentionRowIsTheNormalizedReceivedAttention) {
     const std::string svg = toSvg(buildSequence(in, Theme::Paper));
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(svg.c_str()));
-    EXPECT_STREQ(doc.select_node("//g[@class='received'][@data-position='2']/rect").node().attribute("fill").value(),
+    EXPECT_STREQ(doc.select_node("//g[@class='received'][@data-position='2']/rect")
+                     .node()
+                     .attribute("fill")
+                     .value(),
                  "#fde725");
-    EXPECT_STREQ(doc.select_node("//g[@class='received'][@data-position='1']").node().attribute("data-value").value(),
+    EXPECT_STREQ(doc.select_node("//g[@class='received'][@data-position='1']")
+                     .node()
+                     .attribute("data-value")
+                     .value(),
                  "pruned");
-    EXPECT_EQ(doc.select_nodes("//g[@class='received'][@data-position='0']/rect").size(), 2u);  // + query outline
+    EXPECT_EQ(doc.select_nodes("//g[@class='received'][@data-position='0']/rect").size(),
+              2u);  // + query outline
     std::vector<float> wrong(2, 0.0f);
     in.attention = &wrong;
     EXPECT_THROW(buildSequence(in, Theme::Paper), std::invalid_argument);
