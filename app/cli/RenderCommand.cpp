@@ -419,11 +419,16 @@ int runRender(const std::vector<std::string>& args) {
             head = parseIndex(*h, "--head", heads);
         }
     }
+    // A session's saved view is checked like the command line's (a file may say anything).
+    if (layer < 0 || layer >= layers || head < 0 || head >= heads)
+        throw UsageError("the session's view (layer " + std::to_string(layer) + ", head " +
+                         std::to_string(head) + ") is outside the run's " + std::to_string(layers) +
+                         " layers x " + std::to_string(heads) + " heads (" + in.source + ")");
     const auto length = int(in.tokens.positions.size());
     const int query =
         a.value("query") ? parseIndex(*a.value("query"), "--query", length) : in.query.value_or(-1);
-    if (query >= length)
-        throw UsageError("the session's query " + std::to_string(query) + " is past the sequence");
+    if (query < -1 || query >= length)
+        throw UsageError("the session's query " + std::to_string(query) + " is outside the sequence");
     const std::string which =
         aggregation == analysis::HeadAggregation::Single
             ? "head " + std::to_string(head)

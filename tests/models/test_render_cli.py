@@ -324,11 +324,18 @@ def main():
         # Bad input: exit 2, a message naming it, nothing written.
         with open(out("garbage.gtscope"), "w") as f:
             f.write("not a session")
+        shutil.copy(out("s.gtscope"), out("badview.gtscope"))
+        db = sqlite3.connect(out("badview.gtscope"))
+        db.execute("UPDATE view SET json = ?", (json.dumps({"layer": 1, "head": 9, "aggregation": "head"}),))
+        db.commit()
+        db.close()
         for args, name, says in [
             (["render", MODEL, GRAPH, "-o", out("x.gif")], "x.gif", "x.gif"),
             (["render", MODEL, GRAPH, "--dpi", "0", "-o", out("x.png")], "x.png", "--dpi"),
             (["render", MODEL, GRAPH, "--view", "nope", "-o", out("y.svg")], "y.svg", "--view"),
             (["render", "--session", out("garbage.gtscope"), "-o", out("z.svg")], "z.svg", "garbage.gtscope"),
+            (["render", "--session", out("badview.gtscope"), "--view", "attention-matrix", "-o", out("v.svg")], "v.svg",
+             "head 9"),
         ]:
             r = cli(*args)
             check(r.returncode == 2 and says in r.stderr and not os.path.exists(out(name)),
