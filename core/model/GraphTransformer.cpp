@@ -1,0 +1,789 @@
+#include "model/GraphTransformer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <system_error>
+
+#include <Eigen/Eigenvalues>
+#include <nlohmann/json.hpp>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include "checkpoint/SafeTensors.h"
+#include "checkpoint/TorchCheckpoint.h"
+#include "io/GraphIO.h"
+
+namespace gts::model {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using RowMatrix = Tensor::RowMatrix;
+
+namespace {
+
+/// graph_transformer_layer.py scaled_exp / graph_transformer_edge_layer.py exp: clamp(-5, 5).
+constexpr float kScoreClamp = 5.0f;
+/// MultiHeadAttentionLayer.forward: wV / (z + 1e-6).
+constexpr float kAttentionEpsilon = 1e-6f;
+/// torch.nn.LayerNorm and BatchNorm1d default eps, which the repo keeps.
+constexpr float kNormEpsilon = 1e-5f;
+/// Entries this close to a column's largest magnitude tie for deciding its sign.
+constexpr double kSignTieTolerance = 1e-6;
+constexpr size_t kMaxConfigBytes = size_t(1) << 20;
+constexpr const char* kConfigName = "config.json";
+/// Weight files of a folder, in the order they are looked for.
+constexpr const char* kWeightNames[] = {"model.safetensors", "model.pt", "model.pth", "model.pkl",
+                                        "pytorch_model.bin"};
+
+// Config ------------------------------------------------------------------------------------
+
+[[noreturn]] void configError(const std::string& source, const std::string& what) {
+    throw io::ParseError(source, 0, what);
+}
+
+int intField(const json& j, const char* name, const std::string& source, std::optional<int> fallback,
+             int minimum) {
+    if (!j.contains(name)) {
+        if (!fallback) configError(source, std::string("missing field \"") + name + "\"");
+        return *fallback;
+    }
+    const json& v = j[name];
+    if (!v.is_number_integer()) configError(source, std::string("\"") + name + "\" must be an integer");
+    const int64_t x = v.get<int64_t>();
+    if (x < minimum || x > std::numeric_limits<int>::max() / 4)
+        configError(source, std::string("\"") + name + "\" is " + std::to_string(x) +
+                                ", expected at least " + std::to_string(minimum));
+    return int(x);
+}
+
+bool boolField(const json& j, const char* name, const std::string& source, bool fallback) {
+    if (!j.contains(name)) return fallback;
+    if (!j[name].is_boolean()) configError(source, std::string("\"") + name + "\" must be true or false");
+    return j[name].get<bool>();
+}
+
+std::string stringField(const json& j, const char* name, const std::string& source,
+                        const std::string& fallback) {
+    if (!j.contains(name)) return fallback;
+    if (!j[name].is_string()) configError(source, std::string("\"") + name + "\" must be a string");
+    return j[name].get<std::string>();
+}
+
+GtInputSpec parseInput(const json& j, const char* field, bool edge, const std::string& source) {
+    if (!j.is_object()) configError(source, std::string("\"") + field + "\" must be an object");
+    const std::string where = source;
+    GtInputSpec in;
+    const std::string kind = stringField(j, "kind", where, "");
+    if (kind == "embedding") in.kind = GtInputKind::Embedding;
+    else if (kind == "linear") in.kind = GtInputKind::Linear;
+    else if (kind == "constant" && edge) in.kind = GtInputKind::Constant;
+    else
+        configError(source, std::string(field) + ".kind: \"" + kind + "\" is not " +
+                                (edge ? "embedding, linear or constant" : "embedding or linear"));
+    if (in.kind == GtInputKind::Constant) return in;
+    in.attribute = stringField(j, "attribute", where, "");
+    if (in.attribute.empty()) configError(source, std::string(field) + ".attribute: missing");
+    if (in.kind == GtInputKind::Embedding) {
+        in.column = intField(j, "column", where, 0, 0);
+        in.numEmbeddings = intField(j, "num_embeddings", where, std::nullopt, 1);
+        in.offset = intField(j, "offset", where, 0, 0);
+        in.nonEdgeIndex = intField(j, "non_edge_index", where, 0, 0);
+        if (in.nonEdgeIndex >= in.numEmbeddings)
+            configError(source, std::string(field) + ".non_edge_index " +
+                                    std::to_string(in.nonEdgeIndex) + " is not below num_embeddings " +
+                                    std::to_string(in.numEmbeddings));
+    } else {
+        in.width = intField(j, "width", where, std::nullopt, 1);
+    }
+    return in;
+}
+
+const char* inputKindName(GtInputKind k) {
+    switch (k) {
+        case GtInputKind::Embedding: return "embedding";
+        case GtInputKind::Linear: return "linear";
+        case GtInputKind::Constant: return "constant";
+    }
+    return "embedding";
+}
+
+json inputJson(const GtInputSpec& in) {
+    json j{{"kind", inputKindName(in.kind)}};
+    if (in.kind == GtInputKind::Constant) return j;
+    j["attribute"] = in.attribute;
+    if (in.kind == GtInputKind::Embedding) {
+        j["column"] = in.column;
+        j["num_embeddings"] = in.numEmbeddings;
+        j["offset"] = in.offset;
+        j["non_edge_index"] = in.nonEdgeIndex;
+    } else {
+        j["width"] = in.width;
+    }
+    return j;
+}
+
+// Weights -----------------------------------------------------------------------------------
+
+std::string shapeText(const Tensor::Shape& s) {
+    std::string out = "[";
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + "]";
+}
+
+class TensorBinder {
+public:
+    TensorBinder(const std::map<std::string, Tensor>& tensors, const std::string& source)
+        : tensors_(tensors), source_(source) {}
+
+    Tensor need(const std::string& name, const Tensor::Shape& shape) const {
+        auto it = tensors_.find(name);
+        if (it == tensors_.end()) throw io::ParseError(source_, 0, "missing tensor " + name);
+        check(name, it->second, shape);
+        return it->second;
+    }
+    std::optional<Tensor> optional(const std::string& name, const Tensor::Shape& shape) const {
+        auto it = tensors_.find(name);
+        if (it == tensors_.end()) return std::nullopt;
+        check(name, it->second, shape);
+        return it->second;
+    }
+    LinearWeights linear(const std::string& name, int64_t out, int64_t in, bool bias) const {
+        LinearWeights w;
+        w.weight = need(name + ".weight", {out, in});
+        if (bias) w.bias = need(name + ".bias", {out});
+        return w;
+    }
+    GtNormWeights norm(const std::string& name, int64_t d, GtNorm kind) const {
+        GtNormWeights n;
+        n.weight = need(name + ".weight", {d});
+        n.bias = need(name + ".bias", {d});
+        if (kind == GtNorm::Batch) {
+            n.runningMean = need(name + ".running_mean", {d});
+            n.runningVar = need(name + ".running_var", {d});
+            for (size_t i = 0; i < n.runningVar.size(); ++i)
+                if (!(n.runningVar.data()[i] >= 0.0f))
+                    throw io::ParseError(source_, 0, "tensor " + name + ".running_var: element " +
+                                                         std::to_string(i) + " is negative or NaN");
+        }
+        return n;
+    }
+
+private:
+    void check(const std::string& name, const Tensor& t, const Tensor::Shape& shape) const {
+        if (t.shape() != shape)
+            throw io::ParseError(source_, 0, "tensor " + name + ": expected shape " + shapeText(shape) +
+                                                 ", found " + shapeText(t.shape()));
+    }
+    const std::map<std::string, Tensor>& tensors_;
+    const std::string& source_;
+};
+
+GtStreamWeights bindStream(const TensorBinder& b, const std::string& prefix, const std::string& suffix,
+                           const std::string& ffnInfix, const GraphTransformerConfig& c) {
+    const int64_t d = c.hiddenDim;
+    const std::string nk = c.norm == GtNorm::Batch ? "batch_norm" : "layer_norm";
+    GtStreamWeights s;
+    s.o = b.linear(prefix + "O" + suffix, d, d, true);
+    s.norm1 = b.norm(prefix + nk + "1" + suffix, d, c.norm);
+    s.ffn1 = b.linear(prefix + "FFN" + ffnInfix + "layer1", 2 * d, d, true);
+    s.ffn2 = b.linear(prefix + "FFN" + ffnInfix + "layer2", d, 2 * d, true);
+    s.norm2 = b.norm(prefix + nk + "2" + suffix, d, c.norm);
+    return s;
+}
+
+// Forward helpers ---------------------------------------------------------------------------
+
+/// y = x Wᵀ + b for x [rows, in].
+RowMatrix applyLinear(const RowMatrix& x, const LinearWeights& w) {
+    RowMatrix y = x * w.weight.matrix().transpose();
+    if (w.bias) y.rowwise() += w.bias->flat().transpose();
+    return y;
+}
+
+void applyNorm(RowMatrix& x, const GtNormWeights& n, GtNorm kind) {
+    const auto w = n.weight.flat();
+    const auto b = n.bias.flat();
+    if (kind == GtNorm::Batch) {
+        // BatchNorm1d in eval: (x − running_mean) / √(running_var + eps) · weight + bias.
+        const auto mean = n.runningMean.flat();
+        const auto var = n.runningVar.flat();
+        for (Eigen::Index c = 0; c < x.cols(); ++c) {
+            const float scale = w[c] / std::sqrt(var[c] + kNormEpsilon);
+            x.col(c) = ((x.col(c).array() - mean[c]) * scale + b[c]).matrix();
+        }
+        return;
+    }
+    // LayerNorm over the feature axis with the biased variance.
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+        auto row = x.row(r);
+        const float mean = row.mean();
+        const float var = (row.array() - mean).square().mean();
+        const float inv = 1.0f / std::sqrt(var + kNormEpsilon);
+        row = (((row.array() - mean) * inv) * w.transpose().array() + b.transpose().array()).matrix();
+    }
+}
+
+/// O, residual, norm1, FFN with ReLU, residual, norm2, in the repo's order.
+void applyStream(RowMatrix& x, const RowMatrix& attentionOut, const GtStreamWeights& s,
+                 const GraphTransformerConfig& c) {
+    RowMatrix y = applyLinear(attentionOut, s.o);
+    if (c.residual) y += x;
+    applyNorm(y, s.norm1, c.norm);
+    RowMatrix f = applyLinear(applyLinear(y, s.ffn1).cwiseMax(0.0f), s.ffn2);
+    if (c.residual) f += y;
+    applyNorm(f, s.norm2, c.norm);
+    x = std::move(f);
+}
+
+const AttrColumn& inputColumn(const AttrTable& table, const GtInputSpec& spec, const char* scope) {
+    const AttrColumn* col = table.find(spec.attribute);
+    if (!col)
+        throw std::invalid_argument(std::string("the graph has no ") + scope + " attribute \"" +
+                                    spec.attribute + "\" (the model's " + scope + " input)");
+    if (spec.kind == GtInputKind::Embedding) {
+        if (col->kind != AttrKind::Discrete)
+            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
+                                        "\" is " + attrKindName(col->kind) +
+                                        "; the model embeds it and needs discrete categories");
+        if (uint32_t(spec.column) >= col->width)
+            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
+                                        "\" has " + std::to_string(col->width) +
+                                        " values per element; the model reads column " +
+                                        std::to_string(spec.column));
+    } else {
+        if (col->kind == AttrKind::String)
+            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
+                                        "\" holds strings; the model needs numbers");
+        if (col->width != uint32_t(spec.width))
+            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
+                                        "\" has width " + std::to_string(col->width) +
+                                        "; the model reads " + std::to_string(spec.width));
+    }
+    return *col;
+}
+
+int64_t categoryOf(const AttrColumn& col, size_t i, const GtInputSpec& spec, const char* scope) {
+    if (!col.has(i))
+        throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) +
+                                    " has no value for attribute \"" + spec.attribute + "\"");
+    const int64_t cat = col.intAt(i, uint32_t(spec.column)) + spec.offset;
+    if (cat < 0 || cat >= spec.numEmbeddings)
+        throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) + ": attribute \"" +
+                                    spec.attribute + "\" gives category " + std::to_string(cat) +
+                                    ", outside the model's 0.." +
+                                    std::to_string(spec.numEmbeddings - 1));
+    return cat;
+}
+
+void readReals(const AttrColumn& col, size_t i, const GtInputSpec& spec, const char* scope,
+               float* out) {
+    if (!col.has(i))
+        throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) +
+                                    " has no value for attribute \"" + spec.attribute + "\"");
+    for (uint32_t k = 0; k < col.width; ++k)
+        out[k] = col.kind == AttrKind::Continuous ? float(col.realAt(i, k)) : float(col.intAt(i, k));
+}
+
+/// Edge input rows [count, d] from categories or features through embedding_e.
+struct MessageSet {
+    std::vector<uint32_t> source, target;
+    std::vector<int64_t> edge;  ///< the graph edge a message carries, -1 for a full-graph non-edge
+};
+
+MessageSet buildMessages(const Graph& g, bool fullGraph) {
+    MessageSet m;
+    const size_t n = g.nodeCount();
+    if (!fullGraph) {
+        for (EdgeId e = 0; e < g.edgeCount(); ++e) {
+            const Edge& ed = g.edge(e);
+            m.source.push_back(ed.src), m.target.push_back(ed.dst), m.edge.push_back(e);
+            if (!g.directed() && ed.src != ed.dst)
+                m.source.push_back(ed.dst), m.target.push_back(ed.src), m.edge.push_back(e);
+        }
+        return m;
+    }
+    // Every ordered pair j → i, j ≠ i; the first edge joining them (in its direction, or either
+    // for an undirected graph) supplies the pair's edge input.
+    std::vector<int64_t> pairEdge(n * n, -1);
+    for (EdgeId e = 0; e < g.edgeCount(); ++e) {
+        const Edge& ed = g.edge(e);
+        auto& forward = pairEdge[size_t(ed.src) * n + ed.dst];
+        if (forward < 0) forward = e;
+        if (!g.directed()) {
+            auto& backward = pairEdge[size_t(ed.dst) * n + ed.src];
+            if (backward < 0) backward = e;
+        }
+    }
+    m.source.reserve(n * (n - 1));
+    for (uint32_t i = 0; i < n; ++i)
+        for (uint32_t j = 0; j < n; ++j)
+            if (i != j) m.source.push_back(j), m.target.push_back(i), m.edge.push_back(pairEdge[size_t(j) * n + i]);
+    return m;
+}
+
+}  // namespace
+
+// Config ------------------------------------------------------------------------------------
+
+bool isGraphTransformerConfig(const json& j) {
+    if (!j.is_object()) return false;
+    for (const char* key : {"model_type", "family"})
+        if (j.contains(key) && j[key].is_string() && j[key].get<std::string>() == kGraphTransformerType)
+            return true;
+    return false;
+}
+
+GraphTransformerConfig parseGraphTransformerConfig(const json& j, const std::string& source) {
+    if (!j.is_object()) configError(source, "config must be a JSON object");
+    if (!isGraphTransformerConfig(j))
+        configError(source, std::string("\"model_type\" is not \"") + kGraphTransformerType + "\"");
+    GraphTransformerConfig c;
+    c.hiddenDim = intField(j, "hidden_dim", source, std::nullopt, 1);
+    c.numHeads = intField(j, "num_heads", source, std::nullopt, 1);
+    c.numLayers = intField(j, "num_layers", source, std::nullopt, 0);
+    if (c.hiddenDim % c.numHeads != 0)
+        configError(source, "hidden_dim " + std::to_string(c.hiddenDim) +
+                                " is not a multiple of num_heads " + std::to_string(c.numHeads));
+    const std::string norm = stringField(j, "norm", source, "batch");
+    if (norm == "batch") c.norm = GtNorm::Batch;
+    else if (norm == "layer") c.norm = GtNorm::Layer;
+    else configError(source, "norm: \"" + norm + "\" is not batch or layer");
+    c.residual = boolField(j, "residual", source, true);
+    c.fullGraph = boolField(j, "full_graph", source, false);
+    c.edgeFeatures = boolField(j, "edge_features", source, false);
+    c.attentionBias = boolField(j, "attention_bias", source, false);
+    c.lapPeDim = intField(j, "lap_pe_dim", source, 0, 0);
+    const std::string readout = stringField(j, "readout", source, "mean");
+    if (readout == "mean") c.readout = GtReadout::Mean;
+    else if (readout == "sum") c.readout = GtReadout::Sum;
+    else if (readout == "max") c.readout = GtReadout::Max;
+    else configError(source, "readout: \"" + readout + "\" is not mean, sum or max");
+    const std::string task = stringField(j, "task", source, "graph");
+    if (task == "graph") c.task = GtTask::Graph;
+    else if (task == "node") c.task = GtTask::Node;
+    else configError(source, "task: \"" + task + "\" is not graph or node");
+    c.numOutputs = intField(j, "num_outputs", source, 1, 1);
+    c.readoutMlpLayers = intField(j, "readout_mlp_layers", source, 2, 0);
+    if (c.readoutMlpLayers > 30 || (c.hiddenDim >> c.readoutMlpLayers) < 1)
+        configError(source, "readout_mlp_layers " + std::to_string(c.readoutMlpLayers) +
+                                " halves hidden_dim " + std::to_string(c.hiddenDim) + " below 1");
+    if (!j.contains("node_input")) configError(source, "missing field \"node_input\"");
+    c.nodeInput = parseInput(j["node_input"], "node_input", false, source);
+    if (c.edgeFeatures) {
+        if (!j.contains("edge_input")) configError(source, "edge_features is true but \"edge_input\" is missing");
+        c.edgeInput = parseInput(j["edge_input"], "edge_input", true, source);
+    }
+    return c;
+}
+
+json graphTransformerConfigJson(const GraphTransformerConfig& c) {
+    json j{{"model_type", kGraphTransformerType},
+           {"hidden_dim", c.hiddenDim},
+           {"num_heads", c.numHeads},
+           {"num_layers", c.numLayers},
+           {"norm", c.norm == GtNorm::Batch ? "batch" : "layer"},
+           {"residual", c.residual},
+           {"full_graph", c.fullGraph},
+           {"edge_features", c.edgeFeatures},
+           {"attention_bias", c.attentionBias},
+           {"lap_pe_dim", c.lapPeDim},
+           {"readout", c.readout == GtReadout::Mean ? "mean" : c.readout == GtReadout::Sum ? "sum" : "max"},
+           {"task", c.task == GtTask::Graph ? "graph" : "node"},
+           {"num_outputs", c.numOutputs},
+           {"readout_mlp_layers", c.readoutMlpLayers},
+           {"node_input", inputJson(c.nodeInput)}};
+    if (c.edgeFeatures) j["edge_input"] = inputJson(c.edgeInput);
+    return j;
+}
+
+// Weights -----------------------------------------------------------------------------------
+
+int64_t GraphTransformerWeights::parameterCount() const {
+    int64_t total = 0;
+    auto lin = [&](const LinearWeights& w) {
+        total += int64_t(w.weight.size()) + (w.bias ? int64_t(w.bias->size()) : 0);
+    };
+    auto norm = [&](const GtNormWeights& n) { total += int64_t(n.weight.size() + n.bias.size()); };
+    auto stream = [&](const GtStreamWeights& s) {
+        lin(s.o), norm(s.norm1), lin(s.ffn1), lin(s.ffn2), norm(s.norm2);
+    };
+    lin(embedH);
+    if (embedLapPe) lin(*embedLapPe);
+    if (embedE) lin(*embedE);
+    for (const auto& l : layers) {
+        lin(l.q), lin(l.k), lin(l.v);
+        if (l.projE) lin(*l.projE);
+        stream(l.node);
+        if (l.edge) stream(*l.edge);
+    }
+    for (const auto& m : mlp) lin(m);
+    return total;
+}
+
+GraphTransformerWeights bindGraphTransformerWeights(const std::map<std::string, Tensor>& tensors,
+                                                    const GraphTransformerConfig& c,
+                                                    const std::string& source) {
+    const TensorBinder b(tensors, source);
+    const int64_t d = c.hiddenDim;
+    GraphTransformerWeights w;
+    if (c.nodeInput.kind == GtInputKind::Embedding)
+        w.embedH.weight = b.need("embedding_h.weight", {c.nodeInput.numEmbeddings, d});
+    else
+        w.embedH = b.linear("embedding_h", d, c.nodeInput.width, true);
+    if (c.lapPeDim > 0) w.embedLapPe = b.linear("embedding_lap_pos_enc", d, c.lapPeDim, true);
+    if (c.edgeFeatures) {
+        switch (c.edgeInput.kind) {
+            case GtInputKind::Embedding:
+                w.embedE = LinearWeights{b.need("embedding_e.weight", {c.edgeInput.numEmbeddings, d}), {}};
+                break;
+            case GtInputKind::Linear: w.embedE = b.linear("embedding_e", d, c.edgeInput.width, true); break;
+            case GtInputKind::Constant: w.embedE = b.linear("embedding_e", d, 1, true); break;
+        }
+    }
+    for (int l = 0; l < c.numLayers; ++l) {
+        const std::string p = "layers." + std::to_string(l) + ".";
+        GtLayerWeights lw;
+        lw.q = b.linear(p + "attention.Q", d, d, c.attentionBias);
+        lw.k = b.linear(p + "attention.K", d, d, c.attentionBias);
+        lw.v = b.linear(p + "attention.V", d, d, c.attentionBias);
+        if (c.edgeFeatures) {
+            lw.projE = b.linear(p + "attention.proj_e", d, d, c.attentionBias);
+            lw.node = bindStream(b, p, "_h", "_h_", c);
+            lw.edge = bindStream(b, p, "_e", "_e_", c);
+        } else {
+            lw.node = bindStream(b, p, "", "_", c);
+        }
+        w.layers.push_back(std::move(lw));
+    }
+    for (int k = 0; k <= c.readoutMlpLayers; ++k) {
+        const int64_t in = d >> k;
+        const int64_t out = k == c.readoutMlpLayers ? c.numOutputs : d >> (k + 1);
+        w.mlp.push_back(b.linear("MLP_layer.FC_layers." + std::to_string(k), out, in, true));
+    }
+    return w;
+}
+
+// Loading -----------------------------------------------------------------------------------
+
+namespace {
+
+bool isRegularFile(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+}
+
+fs::path folderOf(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return path;
+    return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+}  // namespace
+
+bool isGraphTransformerModelPath(const fs::path& path) {
+    const fs::path config = folderOf(path) / kConfigName;
+    if (!isRegularFile(config)) return false;
+    try {
+        return isGraphTransformerConfig(json::parse(io::readFileBytes(config, kMaxConfigBytes)));
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+std::shared_ptr<const GraphTransformerModel> loadGraphTransformerModel(const fs::path& path) {
+    auto model = std::make_shared<GraphTransformerModel>();
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        model->folder = path;
+        for (const char* name : kWeightNames)
+            if (isRegularFile(path / name)) {
+                model->weightsPath = path / name;
+                break;
+            }
+        if (model->weightsPath.empty())
+            throw io::FileError(path.string() +
+                                ": no model weights (looked for model.safetensors, model.pt, "
+                                "model.pth, model.pkl, pytorch_model.bin)");
+    } else if (isRegularFile(path)) {
+        model->folder = folderOf(path);
+        model->weightsPath = path;
+    } else {
+        throw io::FileError(path.string() + ": no such file or folder");
+    }
+    model->configPath = model->folder / kConfigName;
+    if (!isRegularFile(model->configPath))
+        throw io::FileError(model->configPath.string() + ": missing (a model needs its config.json)");
+    json j;
+    try {
+        j = json::parse(io::readFileBytes(model->configPath, kMaxConfigBytes));
+    } catch (const json::parse_error& e) {
+        throw io::ParseError(model->configPath.string(), 0, std::string("not JSON: ") + e.what());
+    }
+    model->config = parseGraphTransformerConfig(j, model->configPath.string());
+
+    const fs::path& wp = model->weightsPath;
+    if (wp.extension() == ".safetensors")
+        model->tensors = checkpoint::readSafeTensors(wp).tensors;
+    else
+        model->tensors = checkpoint::readTorchCheckpoint(wp);
+    model->weights = bindGraphTransformerWeights(model->tensors, model->config, wp.string());
+    return model;
+}
+
+// LapPE -------------------------------------------------------------------------------------
+
+Tensor laplacianPositionalEncoding(const Graph& g, int k) {
+    const size_t n = g.nodeCount();
+    if (k < 0) throw std::invalid_argument("LapPE: negative dimension");
+    if (n > kMaxLapPeNodes)
+        throw std::invalid_argument("LapPE: the graph has " + std::to_string(n) +
+                                    " nodes; the dense eigendecomposition is limited to " +
+                                    std::to_string(kMaxLapPeNodes));
+    Tensor out({int64_t(n), int64_t(k)});
+    if (n == 0 || k == 0) return out;
+    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(Eigen::Index(n), Eigen::Index(n));
+    for (const Edge& e : g.edges())
+        if (e.src != e.dst) a(e.src, e.dst) = a(e.dst, e.src) = 1.0;
+    const Eigen::VectorXd invSqrtDeg = a.rowwise().sum().cwiseMax(1.0).cwiseSqrt().cwiseInverse();
+    const Eigen::MatrixXd lap = Eigen::MatrixXd::Identity(Eigen::Index(n), Eigen::Index(n)) -
+                                invSqrtDeg.asDiagonal() * a * invSqrtDeg.asDiagonal();
+    // Eigenvalues come in ascending order.
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(lap);
+    if (solver.info() != Eigen::Success)
+        throw std::invalid_argument("LapPE: the eigendecomposition did not converge");
+    const Eigen::MatrixXd& vectors = solver.eigenvectors();
+    const int take = int(std::min<size_t>(size_t(k), n - 1));
+    float* o = out.mutableData();
+    for (int c = 0; c < take; ++c) {
+        const auto col = vectors.col(c + 1);
+        const double top = col.cwiseAbs().maxCoeff();
+        double sign = 1.0;
+        for (Eigen::Index i = 0; i < col.size(); ++i)
+            if (std::abs(col[i]) >= top - kSignTieTolerance) {
+                sign = col[i] < 0 ? -1.0 : 1.0;
+                break;
+            }
+        for (size_t i = 0; i < n; ++i) o[i * size_t(k) + size_t(c)] = float(sign * col[Eigen::Index(i)]);
+    }
+    return out;
+}
+
+// Forward -----------------------------------------------------------------------------------
+
+GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph& g,
+                                const GtRunOptions& options) {
+    const GraphTransformerConfig& c = model.config;
+    const GraphTransformerWeights& w = model.weights;
+    const size_t n = g.nodeCount();
+    const int64_t d = c.hiddenDim;
+    const int heads = c.numHeads;
+    const int dk = c.headDim();
+    if (n == 0) throw std::invalid_argument("the graph has no nodes");
+    if (c.fullGraph && n > (size_t(1) << 16))
+        throw std::invalid_argument("full-graph attention over " + std::to_string(n) +
+                                    " nodes is beyond 65536");
+    for (size_t l = 0; l < options.headMask.size(); ++l) {
+        if (l >= size_t(c.numLayers) && !options.headMask[l].empty())
+            throw std::invalid_argument("head mask for layer " + std::to_string(l) + "; the model has " +
+                                        std::to_string(c.numLayers) + " layers");
+        if (options.headMask[l].size() > size_t(heads))
+            throw std::invalid_argument("head mask for layer " + std::to_string(l) + " lists " +
+                                        std::to_string(options.headMask[l].size()) +
+                                        " heads; the model has " + std::to_string(heads));
+    }
+    for (size_t l = 0; l < options.keepNodes.size(); ++l)
+        for (uint32_t v : options.keepNodes[l])
+            if (v >= n)
+                throw std::invalid_argument("keep-set of layer " + std::to_string(l) + " names node " +
+                                            std::to_string(v) + "; the graph has " + std::to_string(n));
+
+    GtRunResult result;
+    // Input embedding h⁰ [N, d].
+    RowMatrix h = RowMatrix::Zero(Eigen::Index(n), Eigen::Index(d));
+    if (c.nodeInput.kind == GtInputKind::Embedding) {
+        const AttrColumn& col = inputColumn(g.nodeAttrs(), c.nodeInput, "node");
+        const auto table = w.embedH.weight.matrix();
+        for (size_t i = 0; i < n; ++i) h.row(Eigen::Index(i)) = table.row(categoryOf(col, i, c.nodeInput, "node"));
+    } else {
+        const AttrColumn& col = inputColumn(g.nodeAttrs(), c.nodeInput, "node");
+        RowMatrix x(Eigen::Index(n), c.nodeInput.width);
+        for (size_t i = 0; i < n; ++i) readReals(col, i, c.nodeInput, "node", &x(Eigen::Index(i), 0));
+        h = applyLinear(x, w.embedH);
+    }
+    if (c.lapPeDim > 0) {
+        if (options.lapPe) {
+            if (options.lapPe->shape() != Tensor::Shape{int64_t(n), c.lapPeDim})
+                throw std::invalid_argument("LapPE given with shape " + shapeText(options.lapPe->shape()) +
+                                            "; expected " + shapeText({int64_t(n), c.lapPeDim}));
+            result.lapPe = options.lapPe->clone();
+        } else {
+            result.lapPe = laplacianPositionalEncoding(g, c.lapPeDim);
+        }
+        h += applyLinear(RowMatrix(result.lapPe.matrix()), *w.embedLapPe);
+    }
+    result.embeddings = Tensor({int64_t(n), d});
+    result.embeddings.mutableMatrix() = h;
+
+    const MessageSet msg = buildMessages(g, c.fullGraph);
+    const size_t m = msg.source.size();
+    // e⁰ [M, d].
+    RowMatrix e;
+    if (c.edgeFeatures) {
+        const GtInputSpec& spec = c.edgeInput;
+        e.resize(Eigen::Index(m), Eigen::Index(d));
+        if (spec.kind == GtInputKind::Constant) {
+            const RowMatrix row = applyLinear(RowMatrix::Ones(1, 1), *w.embedE);
+            e.rowwise() = row.row(0);
+        } else if (spec.kind == GtInputKind::Embedding) {
+            const AttrColumn& col = inputColumn(g.edgeAttrs(), spec, "edge");
+            std::vector<int64_t> catOfEdge(g.edgeCount());
+            for (size_t ei = 0; ei < g.edgeCount(); ++ei) catOfEdge[ei] = categoryOf(col, ei, spec, "edge");
+            const auto table = w.embedE->weight.matrix();
+            for (size_t k = 0; k < m; ++k)
+                e.row(Eigen::Index(k)) = table.row(msg.edge[k] < 0 ? spec.nonEdgeIndex : catOfEdge[size_t(msg.edge[k])]);
+        } else {
+            const AttrColumn& col = inputColumn(g.edgeAttrs(), spec, "edge");
+            RowMatrix x = RowMatrix::Zero(Eigen::Index(m), spec.width);
+            for (size_t k = 0; k < m; ++k)
+                if (msg.edge[k] >= 0) readReals(col, size_t(msg.edge[k]), spec, "edge", &x(Eigen::Index(k), 0));
+            e = applyLinear(x, *w.embedE);
+        }
+    }
+
+    // Incoming messages per destination (CSR).
+    std::vector<uint64_t> inOffsets(n + 1, 0);
+    for (size_t k = 0; k < m; ++k) ++inOffsets[msg.target[k] + 1];
+    for (size_t i = 0; i < n; ++i) inOffsets[i + 1] += inOffsets[i];
+    std::vector<uint32_t> inMessages(m);
+    {
+        std::vector<uint64_t> fill(inOffsets.begin(), inOffsets.end() - 1);
+        for (size_t k = 0; k < m; ++k) inMessages[fill[msg.target[k]]++] = uint32_t(k);
+    }
+
+    std::vector<uint8_t> alive(n, 1);
+    const float invSqrtDk = 1.0f / std::sqrt(float(dk));
+    result.layers.resize(size_t(c.numLayers));
+    std::vector<float> weights(m * size_t(heads));
+    for (int l = 0; l < c.numLayers; ++l) {
+        const GtLayerWeights& lw = w.layers[size_t(l)];
+        if (size_t(l) < options.keepNodes.size() && !options.keepNodes[size_t(l)].empty()) {
+            std::vector<uint8_t> kept(n, 0);
+            for (uint32_t v : options.keepNodes[size_t(l)]) kept[v] = 1;
+            for (size_t i = 0; i < n; ++i) alive[i] &= kept[i];
+        }
+        std::vector<bool> masked(size_t(heads), false);
+        if (size_t(l) < options.headMask.size())
+            for (size_t hh = 0; hh < options.headMask[size_t(l)].size(); ++hh)
+                masked[hh] = options.headMask[size_t(l)][hh];
+
+        const RowMatrix q = applyLinear(h, lw.q);  // [N, d], head hh in columns hh·dk ..
+        const RowMatrix k = applyLinear(h, lw.k);
+        const RowMatrix v = applyLinear(h, lw.v);
+        RowMatrix pe;
+        if (c.edgeFeatures) pe = applyLinear(e, *lw.projE);  // [M, d]
+        RowMatrix hAttn = RowMatrix::Zero(Eigen::Index(n), Eigen::Index(d));
+        RowMatrix eAttn;
+        if (c.edgeFeatures) eAttn = RowMatrix::Zero(Eigen::Index(m), Eigen::Index(d));
+        std::fill(weights.begin(), weights.end(), 0.0f);
+
+        tbb::parallel_for(tbb::blocked_range<size_t>(0, n), [&](const tbb::blocked_range<size_t>& r) {
+            std::vector<float> wv(static_cast<size_t>(dk));
+            for (size_t i = r.begin(); i != r.end(); ++i) {
+                if (!alive[i]) continue;
+                for (int hh = 0; hh < heads; ++hh) {
+                    const Eigen::Index off = Eigen::Index(hh) * dk;
+                    std::fill(wv.begin(), wv.end(), 0.0f);
+                    float z = 0.0f;
+                    for (uint64_t p = inOffsets[i]; p < inOffsets[i + 1]; ++p) {
+                        const uint32_t mi = inMessages[p];
+                        const uint32_t j = msg.source[mi];
+                        if (!alive[j]) continue;
+                        float total = 0.0f;
+                        for (int t = 0; t < dk; ++t) {
+                            float prod = q(Eigen::Index(i), off + t) * k(j, off + t) * invSqrtDk;
+                            if (c.edgeFeatures) {
+                                prod *= pe(mi, off + t);
+                                if (!masked[size_t(hh)]) eAttn(mi, off + t) = prod;
+                            }
+                            total += prod;
+                        }
+                        const float s = std::exp(std::clamp(total, -kScoreClamp, kScoreClamp));
+                        weights[size_t(mi) * size_t(heads) + size_t(hh)] = s;
+                        z += s;
+                        for (int t = 0; t < dk; ++t) wv[size_t(t)] += s * v(j, off + t);
+                    }
+                    const float denom = z + kAttentionEpsilon;
+                    for (uint64_t p = inOffsets[i]; p < inOffsets[i + 1]; ++p)
+                        weights[size_t(inMessages[p]) * size_t(heads) + size_t(hh)] /= denom;
+                    if (masked[size_t(hh)]) continue;
+                    for (int t = 0; t < dk; ++t) hAttn(Eigen::Index(i), off + t) = wv[size_t(t)] / denom;
+                }
+            }
+        });
+
+        applyStream(h, hAttn, lw.node, c);
+        for (size_t i = 0; i < n; ++i)
+            if (!alive[i]) h.row(Eigen::Index(i)).setZero();
+        if (c.edgeFeatures) {
+            // Messages that no longer run keep their state.
+            RowMatrix updated = e;
+            applyStream(updated, eAttn, *lw.edge, c);
+            for (size_t mi = 0; mi < m; ++mi)
+                if (alive[msg.source[mi]] && alive[msg.target[mi]]) e.row(Eigen::Index(mi)) = updated.row(Eigen::Index(mi));
+        }
+
+        const bool capture = options.captureLayers.empty() ||
+                             std::find(options.captureLayers.begin(), options.captureLayers.end(), l) !=
+                                 options.captureLayers.end();
+        GtLayerCapture& cap = result.layers[size_t(l)];
+        cap.present = alive;
+        if (capture && options.captureAttention) {
+            cap.attention = Tensor({heads, int64_t(n), int64_t(n)});
+            float* a = cap.attention.mutableData();
+            for (size_t mi = 0; mi < m; ++mi)
+                for (int hh = 0; hh < heads; ++hh)
+                    a[(size_t(hh) * n + msg.target[mi]) * n + msg.source[mi]] +=
+                        weights[mi * size_t(heads) + size_t(hh)];
+        }
+        if (capture && options.captureNodeStates) {
+            cap.nodeStates = Tensor({int64_t(n), d});
+            cap.nodeStates.mutableMatrix() = h;
+        }
+    }
+
+    auto mlp = [&](RowMatrix x) {
+        for (size_t k = 0; k < w.mlp.size(); ++k) {
+            x = applyLinear(x, w.mlp[k]);
+            if (k + 1 < w.mlp.size()) x = x.cwiseMax(0.0f);
+        }
+        return x;
+    };
+    if (c.task == GtTask::Node) {
+        RowMatrix out = mlp(h);
+        for (size_t i = 0; i < n; ++i)
+            if (!alive[i]) out.row(Eigen::Index(i)).setZero();
+        result.output = Tensor({int64_t(n), c.numOutputs});
+        result.output.mutableMatrix() = out;
+    } else {
+        RowMatrix pooled = RowMatrix::Zero(1, Eigen::Index(d));
+        size_t count = 0;
+        for (size_t i = 0; i < n; ++i) {
+            if (!alive[i]) continue;
+            const auto row = h.row(Eigen::Index(i));
+            if (c.readout == GtReadout::Max) pooled = count == 0 ? RowMatrix(row) : RowMatrix(pooled.cwiseMax(row));
+            else pooled += row;
+            ++count;
+        }
+        if (count == 0) throw std::invalid_argument("the keep-sets remove every node; nothing to read out");
+        if (c.readout == GtReadout::Mean) pooled /= float(count);
+        const RowMatrix out = mlp(pooled);
+        result.output = Tensor({c.numOutputs}, std::vector<float>(out.data(), out.data() + out.size()));
+    }
+    result.messageSource = msg.source;
+    result.messageTarget = msg.target;
+    return result;
+}
+
+}  // namespace gts::model

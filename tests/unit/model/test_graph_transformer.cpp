@@ -1,0 +1,389 @@
+// The Dwivedi–Bresson Graph Transformer (core/model/GraphTransformer) against the independent
+// PyTorch reference (tests/reference/graph_transformer_ref.py; fixtures written by
+// tests/reference/make_gt_fixtures.py in float64 from the f32 weights), loaded from safetensors
+// and from torch checkpoints with graphdeeplearning/graphtransformer's names. Tolerances
+// (issue 10): outputs and node states within 1e-4 absolute, attention within 1e-5.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "checkpoint/SafeTensors.h"
+#include "io/GraphIO.h"
+#include "model/GraphTransformer.h"
+
+using namespace gts;
+using namespace gts::model;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kFixtures = fs::path(GTS_FIXTURES_DIR) / "graph_transformer";
+
+constexpr float kOutputTolerance = 1e-4f;
+constexpr float kAttentionTolerance = 1e-5f;
+constexpr float kEigenvectorTolerance = 1e-5f;
+
+std::vector<std::string> fixtureNames() {
+    std::vector<std::string> names;
+    if (!fs::exists(kFixtures)) return names;
+    for (const auto& entry : fs::directory_iterator(kFixtures))
+        if (fs::exists(entry.path() / "expected.safetensors")) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+nlohmann::json readJson(const fs::path& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return nlohmann::json::parse(ss.str());
+}
+
+void expectClose(const Tensor& actual, const Tensor& expected, float tolerance, const std::string& what) {
+    ASSERT_EQ(actual.shape(), expected.shape()) << what;
+    float worst = 0.0f;
+    size_t worstAt = 0;
+    for (size_t i = 0; i < expected.size(); ++i) {
+        const float diff = std::abs(actual.data()[i] - expected.data()[i]);
+        if (!(diff <= worst)) {
+            worst = diff;
+            worstAt = i;
+        }
+    }
+    EXPECT_LE(worst, tolerance) << what << ": element " << worstAt << " is " << actual.data()[worstAt]
+                                << ", reference " << expected.data()[worstAt];
+}
+
+const Tensor& tensorOf(const checkpoint::SafeTensors& st, const std::string& name) {
+    auto it = st.tensors.find(name);
+    if (it == st.tensors.end()) throw std::runtime_error("fixture lacks tensor " + name);
+    return it->second;
+}
+
+/// The fixture's graph with its inputs stored under the attribute names the config reads.
+Graph fixtureGraph(const checkpoint::SafeTensors& st, const GraphTransformerConfig& c) {
+    Graph g(st.metadata.at("directed") == "1");
+    const Tensor& nodes = tensorOf(st, "node_input");
+    const size_t n = size_t(nodes.dim(0));
+    g.addNodes(n);
+    const Tensor& edges = tensorOf(st, "edges");
+    for (int64_t e = 0; e < edges.dim(0); ++e)
+        g.addEdge(NodeId(edges.data()[e * 2]), NodeId(edges.data()[e * 2 + 1]));
+    const uint32_t width = nodes.rank() == 2 ? uint32_t(nodes.dim(1)) : 1u;
+    if (c.nodeInput.kind == GtInputKind::Embedding) {
+        AttrColumn& col = g.nodeAttrs().add(c.nodeInput.attribute, AttrKind::Discrete, width);
+        for (size_t i = 0; i < n; ++i)
+            for (uint32_t k = 0; k < width; ++k) col.setInt(i, int64_t(nodes.data()[i * width + k]), k);
+    } else {
+        AttrColumn& col = g.nodeAttrs().add(c.nodeInput.attribute, AttrKind::Continuous, width);
+        for (size_t i = 0; i < n; ++i)
+            for (uint32_t k = 0; k < width; ++k) col.setReal(i, nodes.data()[i * width + k], k);
+    }
+    if (c.edgeFeatures && c.edgeInput.kind == GtInputKind::Embedding) {
+        const Tensor& cats = tensorOf(st, "edge_input");
+        AttrColumn& col = g.edgeAttrs().add(c.edgeInput.attribute, AttrKind::Discrete, 1);
+        for (size_t e = 0; e < g.edgeCount(); ++e) col.setInt(e, int64_t(cats.data()[e]));
+    }
+    return g;
+}
+
+std::vector<std::vector<uint32_t>> keepSets(const checkpoint::SafeTensors& st) {
+    std::vector<std::vector<uint32_t>> out;
+    for (const auto& layer : nlohmann::json::parse(st.metadata.at("keep")))
+        out.push_back(layer.is_null() ? std::vector<uint32_t>{} : layer.get<std::vector<uint32_t>>());
+    return out;
+}
+
+class GraphTransformerFixture : public ::testing::TestWithParam<std::string> {};
+
+void checkAgainstReference(const std::string& name, const std::string& weightsFile) {
+    const fs::path folder = kFixtures / name;
+    const auto model = loadGraphTransformerModel(folder / weightsFile);
+    const auto expected = checkpoint::readSafeTensors(folder / "expected.safetensors");
+    const Graph g = fixtureGraph(expected, model->config);
+    const std::string label = name + "/" + weightsFile;
+
+    GtRunOptions options;
+    options.captureAttention = true;
+    options.captureNodeStates = true;
+    if (model->config.lapPeDim > 0) options.lapPe = tensorOf(expected, "lap_pe");
+    const GtRunResult r = runGraphTransformer(*model, g, options);
+    expectClose(r.output, tensorOf(expected, "output"), kOutputTolerance, label + " output");
+    ASSERT_EQ(r.layers.size(), size_t(model->config.numLayers));
+    for (int l = 0; l < model->config.numLayers; ++l) {
+        const std::string suffix = "." + std::to_string(l);
+        expectClose(r.layers[size_t(l)].attention, tensorOf(expected, "attention" + suffix),
+                    kAttentionTolerance, label + " attention" + suffix);
+        expectClose(r.layers[size_t(l)].nodeStates, tensorOf(expected, "node_states" + suffix),
+                    kOutputTolerance, label + " node_states" + suffix);
+    }
+
+    GtRunOptions masked;
+    masked.lapPe = options.lapPe;
+    masked.headMask = {{false, true}};
+    expectClose(runGraphTransformer(*model, g, masked).output, tensorOf(expected, "output_head_masked"),
+                kOutputTolerance, label + " output_head_masked");
+
+    GtRunOptions kept;
+    kept.lapPe = options.lapPe;
+    kept.keepNodes = keepSets(expected);
+    expectClose(runGraphTransformer(*model, g, kept).output, tensorOf(expected, "output_kept"),
+                kOutputTolerance, label + " output_kept");
+}
+
+TEST_P(GraphTransformerFixture, SafetensorsMatchReference) {
+    checkAgainstReference(GetParam(), "model.safetensors");
+}
+
+TEST_P(GraphTransformerFixture, TorchCheckpointMatchesReference) {
+    checkAgainstReference(GetParam(), "model.pt");
+}
+
+TEST_P(GraphTransformerFixture, BothCheckpointsHoldTheSameTensors) {
+    const fs::path folder = kFixtures / GetParam();
+    const auto a = loadGraphTransformerModel(folder / "model.safetensors");
+    const auto b = loadGraphTransformerModel(folder / "model.pt");
+    EXPECT_EQ(a->weights.parameterCount(), b->weights.parameterCount());
+    EXPECT_GT(a->weights.parameterCount(), 0);
+}
+
+// The C++ eigenvectors against numpy's (numpy.linalg.eigh in the generator): up to sign for
+// every column, and exactly (our sign convention, implemented separately in the reference) —
+// for graphs whose eigenvalues are distinct, where the vectors are unique up to sign.
+TEST_P(GraphTransformerFixture, LaplacianEigenvectorsMatchNumpy) {
+    const fs::path folder = kFixtures / GetParam();
+    const auto model = loadGraphTransformerModel(folder / "model.safetensors");
+    const auto expected = checkpoint::readSafeTensors(folder / "expected.safetensors");
+    const int k = model->config.lapPeDim;
+    if (k == 0 || expected.metadata.at("lap_pe_distinct") != "1") GTEST_SKIP() << "no unique LapPE";
+    const Graph g = fixtureGraph(expected, model->config);
+    const Tensor ours = laplacianPositionalEncoding(g, k);
+    const Tensor& numpy = tensorOf(expected, "lap_pe");
+    ASSERT_EQ(ours.shape(), numpy.shape());
+    const size_t n = g.nodeCount();
+    for (int c = 0; c < k; ++c) {
+        float same = 0.0f, flipped = 0.0f;
+        for (size_t i = 0; i < n; ++i) {
+            const float a = ours.data()[i * size_t(k) + size_t(c)];
+            const float b = numpy.data()[i * size_t(k) + size_t(c)];
+            same = std::max(same, std::abs(a - b));
+            flipped = std::max(flipped, std::abs(a + b));
+        }
+        EXPECT_LE(std::min(same, flipped), kEigenvectorTolerance) << GetParam() << " column " << c;
+        EXPECT_LE(same, kEigenvectorTolerance) << GetParam() << " column " << c << ": sign convention";
+    }
+    // The forward computing its own LapPE gives the reference's output.
+    expectClose(runGraphTransformer(*model, g).output, tensorOf(expected, "output"), kOutputTolerance,
+                GetParam() + " output with computed LapPE");
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, GraphTransformerFixture, ::testing::ValuesIn(fixtureNames()),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+TEST(GraphTransformerFixtures, AllPresent) {
+    EXPECT_EQ(fixtureNames().size(), 5u);
+}
+
+// Path 0-1-2: A = [[0,1,0],[1,0,1],[0,1,0]], D = diag(1,2,1). L = I − D^-1/2 A D^-1/2 has
+// eigenvalues 0, 1, 2 with eigenvectors ∝ (1, √2, 1), (1, 0, −1), (1, −√2, 1). Normalized:
+// λ=1: (1/√2, 0, −1/√2) — |entries| tie at nodes 0 and 2, node 0 decides: positive as is.
+// λ=2: (1/2, −1/√2, 1/2) — node 1 has the largest magnitude, so the vector is negated.
+TEST(GraphTransformerLapPe, PathOfThreeByHand) {
+    Graph g;
+    g.addNodes(3);
+    g.addEdge(0, 1);
+    g.addEdge(1, 2);
+    const Tensor pe = laplacianPositionalEncoding(g, 2);
+    const float r = 1.0f / std::sqrt(2.0f);
+    const std::vector<float> expected = {r, -0.5f, 0.0f, r, -r, -0.5f};
+    ASSERT_EQ(pe.shape(), (Tensor::Shape{3, 2}));
+    for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(pe.data()[i], expected[i], 1e-6f) << i;
+
+    // More vectors asked for than the graph has: zero columns.
+    const Tensor wide = laplacianPositionalEncoding(g, 4);
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(wide.data()[i * 4 + 2], 0.0f);
+        EXPECT_EQ(wide.data()[i * 4 + 3], 0.0f);
+    }
+}
+
+// Errors ------------------------------------------------------------------------------------
+
+const std::string kEdgeFixture = "sparse_edge_batch";
+
+nlohmann::json fixtureConfig() { return readJson(kFixtures / kEdgeFixture / "config.json"); }
+
+std::string parseError(const nlohmann::json& j) {
+    try {
+        parseGraphTransformerConfig(j, "config.json");
+    } catch (const io::ParseError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(GraphTransformerConfig, BadFieldsAreNamed) {
+    auto j = fixtureConfig();
+    EXPECT_EQ(parseError(j), "");
+    auto heads = j;
+    heads["num_heads"] = 3;
+    EXPECT_NE(parseError(heads).find("not a multiple of num_heads 3"), std::string::npos) << parseError(heads);
+    auto norm = j;
+    norm["norm"] = "group";
+    EXPECT_NE(parseError(norm).find("norm: \"group\""), std::string::npos) << parseError(norm);
+    auto missing = j;
+    missing.erase("hidden_dim");
+    EXPECT_NE(parseError(missing).find("missing field \"hidden_dim\""), std::string::npos);
+    auto edge = j;
+    edge.erase("edge_input");
+    EXPECT_NE(parseError(edge).find("edge_input"), std::string::npos);
+    auto kind = j;
+    kind["node_input"]["kind"] = "constant";
+    EXPECT_NE(parseError(kind).find("node_input.kind"), std::string::npos) << parseError(kind);
+    auto type = j;
+    type["model_type"] = "llama";
+    EXPECT_NE(parseError(type).find("model_type"), std::string::npos);
+    auto mlp = j;
+    mlp["readout_mlp_layers"] = 4;  // 8 >> 4 == 0
+    EXPECT_NE(parseError(mlp).find("readout_mlp_layers"), std::string::npos);
+    EXPECT_TRUE(isGraphTransformerConfig(j));
+    EXPECT_EQ(parseGraphTransformerConfig(graphTransformerConfigJson(parseGraphTransformerConfig(j, "c")), "c").nodeInput.numEmbeddings,
+              6);
+}
+
+std::string bindError(std::map<std::string, Tensor> tensors) {
+    const auto config = parseGraphTransformerConfig(fixtureConfig(), "config.json");
+    try {
+        bindGraphTransformerWeights(tensors, config, "model.safetensors");
+    } catch (const io::ParseError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(GraphTransformerWeights, MissingAndMisshapedTensorsAreNamed) {
+    const auto tensors = checkpoint::readSafeTensors(kFixtures / kEdgeFixture / "model.safetensors").tensors;
+    EXPECT_EQ(bindError(tensors), "");
+    auto missing = tensors;
+    missing.erase("layers.1.attention.K.weight");
+    EXPECT_EQ(bindError(missing), "model.safetensors: missing tensor layers.1.attention.K.weight");
+    auto missingBn = tensors;
+    missingBn.erase("layers.0.batch_norm2_e.running_var");
+    EXPECT_EQ(bindError(missingBn), "model.safetensors: missing tensor layers.0.batch_norm2_e.running_var");
+    auto shape = tensors;
+    shape["embedding_h.weight"] = Tensor({5, 8});
+    EXPECT_EQ(bindError(shape),
+              "model.safetensors: tensor embedding_h.weight: expected shape [6, 8], found [5, 8]");
+    auto var = tensors;
+    Tensor negative({8});
+    negative.mutableData()[3] = -1.0f;
+    var["layers.0.batch_norm1_h.running_var"] = negative;
+    EXPECT_NE(bindError(var).find("running_var: element 3 is negative"), std::string::npos);
+}
+
+TEST(GraphTransformerModelFolder, MissingFilesAreNamed) {
+    const fs::path dir = fs::temp_directory_path() / "gts_gt_folder_test";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    EXPECT_THROW(loadGraphTransformerModel(dir), io::FileError);
+    fs::copy_file(kFixtures / kEdgeFixture / "model.safetensors", dir / "model.safetensors");
+    try {
+        loadGraphTransformerModel(dir);
+        ADD_FAILURE() << "no config.json, yet loaded";
+    } catch (const io::FileError& e) {
+        EXPECT_NE(std::string(e.what()).find("config.json"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(isGraphTransformerModelPath(dir));
+    std::ofstream(dir / "config.json") << "{\"model_type\": \"graph_transformer\", \"hidden_dim\": 8}";
+    EXPECT_TRUE(isGraphTransformerModelPath(dir));
+    EXPECT_THROW(loadGraphTransformerModel(dir), io::ParseError);
+    fs::remove_all(dir);
+}
+
+std::string runError(const Graph& g, const GtRunOptions& options = {}) {
+    const auto model = loadGraphTransformerModel(kFixtures / kEdgeFixture);
+    try {
+        runGraphTransformer(*model, g, options);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "";
+}
+
+Graph smallMolecule() {
+    Graph g;
+    g.addNodes(3);
+    g.addEdge(0, 1);
+    g.addEdge(1, 2);
+    auto& atom = g.nodeAttrs().add("atom", AttrKind::Discrete, 1);
+    for (size_t i = 0; i < 3; ++i) atom.setInt(i, int64_t(i));
+    auto& bond = g.edgeAttrs().add("bond", AttrKind::Discrete, 1);
+    bond.setInt(0, 0);
+    bond.setInt(1, 2);
+    return g;
+}
+
+TEST(GraphTransformerRun, BadInputsAreNamed) {
+    EXPECT_EQ(runError(smallMolecule()), "");
+    Graph noAtoms = smallMolecule();
+    noAtoms.nodeAttrs().remove("atom");
+    EXPECT_NE(runError(noAtoms).find("no node attribute \"atom\""), std::string::npos) << runError(noAtoms);
+    Graph bigCategory = smallMolecule();
+    bigCategory.nodeAttrs().find("atom")->setInt(2, 6);
+    EXPECT_NE(runError(bigCategory).find("node 2: attribute \"atom\" gives category 6"), std::string::npos)
+        << runError(bigCategory);
+    Graph badBond = smallMolecule();
+    badBond.edgeAttrs().find("bond")->setInt(1, 4);  // + offset 1 = 5 ≥ num_embeddings 5
+    EXPECT_NE(runError(badBond).find("edge 1: attribute \"bond\" gives category 5"), std::string::npos)
+        << runError(badBond);
+    Graph missingValue = smallMolecule();
+    missingValue.nodeAttrs().find("atom")->setPresent(1, false);
+    EXPECT_NE(runError(missingValue).find("node 1 has no value"), std::string::npos);
+
+    GtRunOptions mask;
+    mask.headMask = {{false, false, true}};
+    EXPECT_NE(runError(smallMolecule(), mask).find("the model has 2"), std::string::npos);
+    GtRunOptions keep;
+    keep.keepNodes = {{0, 7}};
+    EXPECT_NE(runError(smallMolecule(), keep).find("names node 7"), std::string::npos);
+    GtRunOptions pe;
+    pe.lapPe = Tensor({3, 2});
+    EXPECT_NE(runError(smallMolecule(), pe).find("expected [3, 3]"), std::string::npos) << runError(smallMolecule(), pe);
+    EXPECT_NE(runError(Graph()).find("no nodes"), std::string::npos);
+}
+
+// Attention is over neighbours only for the sparse model: row i's weights sit on i's in-edges
+// and sum to z / (z + 1e-6), just under 1.
+TEST(GraphTransformerRun, SparseAttentionLivesOnEdges) {
+    const auto model = loadGraphTransformerModel(kFixtures / kEdgeFixture);
+    const Graph g = smallMolecule();
+    GtRunOptions options;
+    options.captureAttention = true;
+    const auto r = runGraphTransformer(*model, g, options);
+    const Tensor& a = r.layers[0].attention;
+    ASSERT_EQ(a.shape(), (Tensor::Shape{2, 3, 3}));
+    for (int h = 0; h < 2; ++h)
+        for (int i = 0; i < 3; ++i) {
+            float sum = 0.0f;
+            for (int j = 0; j < 3; ++j) {
+                const float x = a.data()[(h * 3 + i) * 3 + j];
+                if (std::abs(i - j) != 1) {
+                    EXPECT_EQ(x, 0.0f) << h << " " << i << " " << j;
+                }
+                sum += x;
+            }
+            // z ≥ exp(−5) for a node with a neighbour, so z / (z + 1e-6) ≥ 1 − 1.49e-4.
+            EXPECT_LE(sum, 1.0f);
+            EXPECT_GE(sum, 1.0f - 1.5e-4f);
+        }
+    EXPECT_EQ(r.messageSource.size(), 4u);
+}
+
+}  // namespace
