@@ -26,6 +26,7 @@ const char* eventName(analysis::RingEvent::Kind k) {
         case analysis::RingEvent::Kind::Compute: return "compute";
         case analysis::RingEvent::Kind::Idle: return "idle";
         case analysis::RingEvent::Kind::Send: return "send";
+        case analysis::RingEvent::Kind::Wait: return "wait";
     }
     return "compute";
 }
@@ -98,11 +99,13 @@ int runRing(const std::vector<std::string>& args) {
         worst = std::max(worst, double(std::abs(dense.data()[i] - ring.out.data()[i])));
 
     // Per device: time computing, idle (nothing visible under the causal mask) and sending.
-    std::vector<double> computeMs(size_t(ring.workers), 0), sendMs(size_t(ring.workers), 0);
+    std::vector<double> computeMs(size_t(ring.workers), 0), sendMs(size_t(ring.workers), 0),
+        waitMs(size_t(ring.workers), 0);
     std::vector<int> idleSteps(size_t(ring.workers), 0);
     for (const auto& e : ring.events) {
         if (e.kind == analysis::RingEvent::Kind::Send) sendMs[size_t(e.worker)] += e.endMs - e.startMs;
         else if (e.kind == analysis::RingEvent::Kind::Idle) ++idleSteps[size_t(e.worker)];
+        else if (e.kind == analysis::RingEvent::Kind::Wait) waitMs[size_t(e.worker)] += e.endMs - e.startMs;
         else computeMs[size_t(e.worker)] += e.endMs - e.startMs;
     }
 
@@ -138,12 +141,13 @@ int runRing(const std::vector<std::string>& args) {
             << (options.overlap ? "overlapped with compute" : "after compute");
         if (options.linkGBps > 0) out << ", link " << options.linkGBps << " GB/s";
         out << ")\n\n" << std::setw(7) << "device" << std::setw(12) << "positions" << std::setw(13) << "compute ms"
-            << std::setw(12) << "idle steps" << std::setw(10) << "send ms\n";
+            << std::setw(12) << "idle steps" << std::setw(10) << "send ms" << std::setw(10) << "wait ms\n";
         for (int w = 0; w < ring.workers; ++w)
             out << std::setw(7) << w << std::setw(12)
                 << (std::to_string(ring.blockStart[size_t(w)]) + "-" + std::to_string(ring.blockStart[size_t(w) + 1] - 1))
                 << std::setw(13) << std::fixed << std::setprecision(3) << computeMs[size_t(w)] << std::setw(12)
-                << idleSteps[size_t(w)] << std::setw(10) << sendMs[size_t(w)] << "\n";
+                << idleSteps[size_t(w)] << std::setw(10) << sendMs[size_t(w)] << std::setw(10) << waitMs[size_t(w)]
+                << "\n";
         out << "\nschedule (block each device holds per step; · = idle under the causal mask)\n";
         for (int w = 0; w < ring.workers; ++w) {
             out << "  device " << std::setw(2) << w << ":";

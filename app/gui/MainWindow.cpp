@@ -50,6 +50,7 @@
 #include "AttentionMatrixView.h"
 #include "DataExport.h"
 #include "NotesView.h"
+#include "RingView.h"
 #include "ExportDialog.h"
 #include "GraphBrowser.h"
 #include "GraphEdits.h"
@@ -182,6 +183,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     notes_ = new NotesView(inspection_, this);
     auto* notesDock = addView(notes_, tr("Notes"), "notesView", Qt::BottomDockWidgetArea);
     tabifyDockWidget(tokenDock, notesDock);
+    ring_ = new RingView(inspection_, jobs_.get(), this);
+    auto* ringDock = addView(ring_, tr("Ring attention"), "ringView", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(tokenDock, ringDock);
     sequenceDock->raise();
     placeholder_ = new QLabel(tr("Open a graph (File ▸ Open, Ctrl+O) or drop a file here."), this);
     placeholder_->setAlignment(Qt::AlignCenter);
@@ -872,6 +876,14 @@ void MainWindow::createEngineMenu(QMenu* menu) {
         if (!ok) return;
         QSettings().setValue(QStringLiteral("engine/attentionBudgetMB"), mb);
         rerun();
+    });
+    menu->addSeparator();
+    menu->addAction(tr("&Ring Attention Lesson"), this, [this] {
+        // The layer replayed on simulated devices in a ring (RingView, a bottom tab).
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("ringViewDock"))) {
+            dock->show();
+            dock->raise();
+        }
     });
     // Whether this machine can run the GPU backend is asked when the menu opens (it makes a
     // GL context once per process), not at start-up.

@@ -41,6 +41,7 @@ class Inspection;
 class PredictionPanel;
 class PruningView;
 class NotesView;
+class RingView;
 class SequenceStrip;
 class TokenTableView;
 
@@ -92,6 +93,7 @@ public:
     HeadAnalysisView* headAnalysisView() const { return analysis_; }
     PruningView* pruningView() const { return pruning_; }
     NotesView* notesView() const { return notes_; }
+    RingView* ringView() const { return ring_; }
     QString lastError() const { return lastError_; }
     /// File ▸ Save Session (Ctrl+S) and File ▸ Export (Ctrl+E): disabled, with a tooltip saying
     /// so, until a handler is set; an empty handler disables them again.
@@ -211,6 +213,7 @@ private:
     HeadAnalysisView* analysis_ = nullptr;
     PruningView* pruning_ = nullptr;
     NotesView* notes_ = nullptr;
+    RingView* ring_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QAction* saveAction_ = nullptr;
     QAction* exportAction_ = nullptr;

@@ -192,7 +192,9 @@ RingResult ringAttention(const model::LayerCapture& layer, const RingOptions& op
                 compute(w, step);
                 if (sends) send(w, step);
             }
+            const double busyUntil = msSince(t0);
             sync.arrive_and_wait();  // every block has arrived before anyone reads it
+            devices[size_t(w)].events.push_back({RingEvent::Kind::Wait, w, step, -1, busyUntil, msSince(t0)});
         }
     };
     {

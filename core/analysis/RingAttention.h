@@ -37,7 +37,9 @@ struct RingOptions {
 inline constexpr int kMaxRingWorkers = 64;
 
 struct RingEvent {
-    enum class Kind : uint8_t { Compute, Idle, Send };
+    /// Wait: from the end of a device's own work in a step to the moment every device has
+    /// finished the step (the ring moves in lockstep).
+    enum class Kind : uint8_t { Compute, Idle, Send, Wait };
     Kind kind = Kind::Compute;
     int worker = 0;
     int step = 0;

@@ -51,7 +51,10 @@ for workers, overlap in ((1, True), (3, True), (5, False)):
     check(kinds.count("send") == workers * (workers - 1), f"{workers} devices: {kinds.count('send')} sends")
     check(r["bytes_sent"] == (workers - 1) * 2 * kv_heads * S * head_dim * 4,
           f"{workers} devices: {r['bytes_sent']} bytes for S={S}, {kv_heads} kv heads of {head_dim}")
+    check(kinds.count("wait") == workers * workers, f"{workers} devices: {kinds.count('wait')} waits")
     for e in r["events"]:
+        if e["kind"] == "wait":
+            continue
         check(e["block"] == (e["worker"] - e["step"]) % workers, f"event {e}: wrong block for the ring")
 
 # The text report.

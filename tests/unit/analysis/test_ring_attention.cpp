@@ -93,18 +93,23 @@ TEST_P(RingOnFixtures, EqualsTheEnginesAttentionForAnyNumberOfDevices) {
                 ASSERT_EQ(r.out.size(), engine.size()) << at;
                 EXPECT_LE(maxDiff(r.out.data(), engine.data(), engine.size()), 1e-5) << at;
                 EXPECT_LE(maxDiff(r.out.data(), dense.data(), engine.size()), 1e-5) << at;
-                int compute = 0, idle = 0, sends = 0;
+                int compute = 0, idle = 0, sends = 0, waits = 0;
                 for (const auto& e : r.events) {
-                    if (e.kind == RingEvent::Kind::Send) ++sends;
-                    else (e.kind == RingEvent::Kind::Idle ? idle : compute) += 1;
                     EXPECT_LE(e.startMs, e.endMs);
                     EXPECT_LE(e.endMs, r.totalMs + 1e-6);
+                    if (e.kind == RingEvent::Kind::Wait) {
+                        ++waits;
+                        continue;
+                    }
+                    if (e.kind == RingEvent::Kind::Send) ++sends;
+                    else (e.kind == RingEvent::Kind::Idle ? idle : compute) += 1;
                     // Device w holds block (w − step) mod N at a step.
                     EXPECT_EQ(e.block, ((e.worker - e.step) % workers + workers) % workers) << at;
                 }
                 EXPECT_EQ(compute + idle, workers * workers) << at;
                 EXPECT_EQ(idle, causal ? workers * (workers - 1) / 2 : 0) << at;
                 EXPECT_EQ(sends, workers * (workers - 1)) << at;
+                EXPECT_EQ(waits, workers * workers) << at;  // one per device and step
                 const int64_t kvBytes = 2 * layer.values.dim(0) * S * layer.values.dim(2) * int64_t(sizeof(float));
                 EXPECT_EQ(r.bytesSent, (workers - 1) * kvBytes) << at;
                 EXPECT_EQ(r.blockStart.front(), 0);
