@@ -19,7 +19,6 @@
 #include "ScenePainter.h"
 #include "graph/AttrNames.h"
 #include "analysis/AttentionView.h"
-#include "scene/Compose.h"
 #include "scene/PdfWriter.h"
 #include "scene/SvgWriter.h"
 
@@ -163,11 +162,12 @@ scene::Scene currentFigure(const Inspection& inspection, FigureView view, const 
         return scene::buildPruning(in, theme, size * 2.0f);
     }
     case FigureView::GraphMatrixHeads: {
-        std::vector<std::vector<std::pair<std::string, scene::Scene>>> rows(2);
-        rows[0].emplace_back("graph", currentGraphFigure(inspection, theme, size));
-        rows[0].emplace_back("matrix", currentFigure(inspection, FigureView::AttentionMatrix, context, theme, size));
-        rows[1].emplace_back("heads", currentFigure(inspection, FigureView::HeadGrid, context, theme, size));
-        return scene::composeRows(std::move(rows), 24.0f, scene::themeColors(theme).background);
+        // Graph and matrix side by side, the head grid below the graph.
+        std::vector<scene::Scene> panels;
+        panels.push_back(currentGraphFigure(inspection, theme, size));
+        panels.push_back(currentFigure(inspection, FigureView::AttentionMatrix, context, theme, size));
+        panels.push_back(currentFigure(inspection, FigureView::HeadGrid, context, theme, size));
+        return scene::composeFigures(std::move(panels), {"graph", "matrix", "heads"}, 2, theme, 24.0f);
     }
     }
     throw std::runtime_error("unknown view");
