@@ -581,9 +581,15 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
     const int heads = c.numHeads;
     const int dk = c.headDim();
     if (n == 0) throw std::invalid_argument("the graph has no nodes");
-    if (c.fullGraph && n > (size_t(1) << 16))
+    if (c.fullGraph && n > kMaxFullGraphNodes)
         throw std::invalid_argument("full-graph attention over " + std::to_string(n) +
-                                    " nodes is beyond 65536");
+                                    " nodes: the model runs N(N-1) messages, limited to " +
+                                    std::to_string(kMaxFullGraphNodes) + " nodes");
+    if (options.captureAttention && uint64_t(heads) * n * n * sizeof(float) > kMaxAttentionCaptureBytes)
+        throw std::invalid_argument("capturing attention of " + std::to_string(n) + " nodes x " +
+                                    std::to_string(heads) + " heads needs more than " +
+                                    std::to_string(kMaxAttentionCaptureBytes >> 20) +
+                                    " MiB per layer (dense [heads, N, N])");
     for (size_t l = 0; l < options.headMask.size(); ++l) {
         if (l >= size_t(c.numLayers) && !options.headMask[l].empty())
             throw std::invalid_argument("head mask for layer " + std::to_string(l) + "; the model has " +

@@ -192,6 +192,11 @@ std::shared_ptr<const GraphTransformerModel> loadGraphTransformerModel(
 inline constexpr size_t kMaxLapPeNodes = 4096;
 Tensor laplacianPositionalEncoding(const Graph& graph, int k);  // [N, k]
 
+/// Full-graph models run N(N−1) messages (with edge features, a d-vector state each).
+inline constexpr size_t kMaxFullGraphNodes = 2048;
+/// The dense [heads, N, N] attention capture of one layer.
+inline constexpr uint64_t kMaxAttentionCaptureBytes = uint64_t(1) << 30;
+
 struct GtRunOptions {
     /// Per layer and head attention as dense [heads, N, N]: [h, i, j] the weight destination i
     /// gives source j (s_ij / (z_i + 1e-6), summed over parallel messages), zero where no
@@ -232,8 +237,9 @@ struct GtRunResult {
 };
 
 /// Runs the model on a graph. Throws std::invalid_argument naming the attribute, node or edge
-/// when the graph lacks an input the config reads or a category is out of range, and for a
-/// bad head mask, keep-set or LapPE shape.
+/// when the graph lacks an input the config reads or a category is out of range, for a bad
+/// head mask, keep-set or LapPE shape, and for graphs past the limits above (or
+/// kMaxLapPeNodes when LapPE is computed).
 GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph& graph,
                                 const GtRunOptions& options = {});
 

@@ -358,6 +358,27 @@ TEST(GraphTransformerRun, BadInputsAreNamed) {
     pe.lapPe = Tensor({3, 2});
     EXPECT_NE(runError(smallMolecule(), pe).find("expected [3, 3]"), std::string::npos) << runError(smallMolecule(), pe);
     EXPECT_NE(runError(Graph()).find("no nodes"), std::string::npos);
+
+    // Limits checked before anything of the graph's size is allocated.
+    Graph big;
+    big.addNodes(20000);
+    GtRunOptions capture;
+    capture.captureAttention = true;
+    EXPECT_NE(runError(big, capture).find("capturing attention of 20000 nodes"), std::string::npos)
+        << runError(big, capture);
+    EXPECT_THROW(laplacianPositionalEncoding(big, 2), std::invalid_argument);
+}
+
+TEST(GraphTransformerRun, FullGraphSizeIsLimited) {
+    const auto model = loadGraphTransformerModel(kFixtures / "full_batch_max");
+    Graph big;
+    big.addNodes(kMaxFullGraphNodes + 1);
+    try {
+        runGraphTransformer(*model, big);
+        ADD_FAILURE() << "ran a full graph past the limit";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("limited to 2048 nodes"), std::string::npos) << e.what();
+    }
 }
 
 // Attention is over neighbours only for the sparse model: row i's weights sit on i's in-edges
