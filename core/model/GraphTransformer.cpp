@@ -25,7 +25,8 @@ namespace {
 
 /// graph_transformer_layer.py scaled_exp / graph_transformer_edge_layer.py exp: clamp(-5, 5).
 constexpr float kScoreClamp = 5.0f;
-/// MultiHeadAttentionLayer.forward: wV / (z + 1e-6).
+/// MultiHeadAttentionLayer.forward: wV / (z + 1e-6) in graph_transformer_edge_layer.py; wV / z
+/// in graph_transformer_layer.py (no edge features).
 constexpr float kAttentionEpsilon = 1e-6f;
 /// torch.nn.LayerNorm and BatchNorm1d default eps, which the repo keeps.
 constexpr float kNormEpsilon = 1e-5f;
@@ -720,7 +721,9 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
                         z += s;
                         for (int t = 0; t < dk; ++t) wv[size_t(t)] += s * v(j, off + t);
                     }
-                    const float denom = z + kAttentionEpsilon;
+                    // Without edge features the repo divides by z alone, and a node without
+                    // incoming messages would get 0/0; it gets 0 here.
+                    const float denom = c.edgeFeatures ? z + kAttentionEpsilon : (z > 0.0f ? z : 1.0f);
                     for (uint64_t p = inOffsets[i]; p < inOffsets[i + 1]; ++p)
                         weights[size_t(inMessages[p]) * size_t(heads) + size_t(hh)] /= denom;
                     if (masked[size_t(hh)]) continue;

@@ -9,8 +9,10 @@
 //   without edge features: s^h_ij = exp(clamp(Q^h h_i · K^h h_j / √d_k, −5, 5))
 //   with edge features:    t^h_ij = (Q^h h_i ⊙ K^h h_j / √d_k) ⊙ E^h e_ij   (d_k-vector)
 //                          s^h_ij = exp(clamp(Σ_k t^h_ij[k], −5, 5))
-//   ĥ^h_i = Σ_j s^h_ij V^h h_j / (Σ_j s^h_ij + 1e-6)   (the repo's wV / (z + 1e-6); no max
-//                                                      subtraction: the clamp bounds exp)
+//   ĥ^h_i = Σ_j s^h_ij V^h h_j / (Σ_j s^h_ij + ε)  with ε = 1e-6 with edge features (the
+//           edge layer's wV / (z + 1e-6)) and ε = 0 without (graph_transformer_layer.py's
+//           wV / z; a node without incoming messages, 0/0 = NaN there, gets 0 here). No max
+//           subtraction: the clamp bounds exp.
 //   h = norm1(h + O_h concat_h ĥ^h);  h = norm2(h + W2 relu(W1 h))   (W1: d→2d, W2: 2d→d)
 //   with edge features the edge stream does the same with its own weights on
 //   ê_ij = concat_h t^h_ij:  e = norm1_e(e + O_e ê);  e = norm2_e(e + W2_e relu(W1_e e)).
@@ -199,7 +201,7 @@ inline constexpr uint64_t kMaxAttentionCaptureBytes = uint64_t(1) << 30;
 
 struct GtRunOptions {
     /// Per layer and head attention as dense [heads, N, N]: [h, i, j] the weight destination i
-    /// gives source j (s_ij / (z_i + 1e-6), summed over parallel messages), zero where no
+    /// gives source j (s_ij / (z_i + ε), summed over parallel messages), zero where no
     /// message runs.
     bool captureAttention = false;
     /// Node states after each layer [N, d].

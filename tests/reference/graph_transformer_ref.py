@@ -13,7 +13,7 @@ Messages run from source j to destination i along each directed edge; node i att
 incoming messages:
   score_ij = exp(clamp(Q h_i · K h_j / √d_k, −5, 5))                      (no edge features)
   t_ij     = (Q h_i ⊙ K h_j / √d_k) ⊙ E e_ij,  score_ij = exp(clamp(Σ t_ij, −5, 5))  (edge features)
-  h_i'     = Σ_j score_ij V h_j / (Σ_j score_ij + 1e-6)                    (per head)
+  h_i'     = Σ_j score_ij V h_j / (Σ_j score_ij [+ 1e-6 with edge features])  (per head)
   e_ij'    = t_ij (concatenated over heads)                                 (edge features)
 then O, residual, norm, FFN d→2d→d with ReLU, residual, norm — for nodes and, with edge
 features, the same with their own weights for edges. Eval mode: dropout is the identity and
@@ -32,7 +32,10 @@ import torch
 import torch.nn as nn
 
 SCORE_CLAMP = 5.0          # graph_transformer_layer.py scaled_exp: clamp(-5, 5)
-ATTENTION_EPSILON = 1e-6   # MultiHeadAttentionLayer.forward: wV / (z + 1e-6)
+# MultiHeadAttentionLayer.forward divides wV by z + 1e-6 in graph_transformer_edge_layer.py and
+# by z alone in graph_transformer_layer.py (no edge features). There a node without incoming
+# messages gets 0/0 = NaN in the repo; we give it 0 (no message, no attention output).
+ATTENTION_EPSILON = 1e-6
 NORM_EPSILON = 1e-5        # torch.nn.LayerNorm / BatchNorm1d default eps
 SIGN_TIE_TOLERANCE = 1e-6  # see lap_pe_sign_convention
 
@@ -119,8 +122,12 @@ class Attention(nn.Module):
         score = torch.exp(prod.sum(-1).clamp(-SCORE_CLAMP, SCORE_CLAMP))  # [M, H]
         wv = torch.zeros(n, hd, self.d, dtype=h.dtype).index_add_(0, dst, v[src] * score[..., None])
         z = torch.zeros(n, hd, dtype=h.dtype).index_add_(0, dst, score)
-        out = wv / (z[..., None] + ATTENTION_EPSILON)
-        weights = score / (z[dst] + ATTENTION_EPSILON)        # [M, H]: what i gives j
+        if self.edge_features:
+            denom = z + ATTENTION_EPSILON
+        else:
+            denom = torch.where(z > 0, z, torch.ones_like(z))
+        out = wv / denom[..., None]
+        weights = score / denom[dst]                          # [M, H]: what i gives j
         if head_mask is not None:
             keep = torch.tensor([0.0 if m else 1.0 for m in head_mask], dtype=h.dtype)
             out = out * keep[None, :, None]

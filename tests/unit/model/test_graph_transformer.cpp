@@ -462,4 +462,38 @@ TEST(GraphTransformerDemo, MatchesReferenceOnHeldOutMolecules) {
     }
 }
 
+// Without edge features the repo divides by z alone: a row with messages sums to 1, and a node
+// with none (0/0 in the repo) gets no attention and a finite state.
+TEST(GraphTransformerRun, NoEdgeFeatureRowsSumToOne) {
+    const auto model = loadGraphTransformerModel(kFixtures / "sparse_node_layer");
+    Graph g(true);
+    g.addNodes(4);
+    g.addEdge(0, 1);
+    g.addEdge(2, 1);
+    g.addEdge(1, 2);
+    auto& x = g.nodeAttrs().add("x", AttrKind::Continuous, 3);
+    for (size_t i = 0; i < 4; ++i)
+        for (uint32_t k = 0; k < 3; ++k) x.setReal(i, 0.3 * double(i) - 0.2 * k, k);
+    GtRunOptions options;
+    options.captureAttention = true;
+    options.captureNodeStates = true;
+    const auto r = runGraphTransformer(*model, g, options);
+    const Tensor& a = r.layers[0].attention;
+    for (int h = 0; h < 2; ++h) {
+        float row1 = 0.0f, row2 = 0.0f, row0 = 0.0f, row3 = 0.0f;
+        for (int j = 0; j < 4; ++j) {
+            row0 += a.data()[(h * 4 + 0) * 4 + j];
+            row1 += a.data()[(h * 4 + 1) * 4 + j];
+            row2 += a.data()[(h * 4 + 2) * 4 + j];
+            row3 += a.data()[(h * 4 + 3) * 4 + j];
+        }
+        EXPECT_NEAR(row1, 1.0f, 1e-6f);
+        EXPECT_NEAR(row2, 1.0f, 1e-6f);
+        EXPECT_EQ(row0, 0.0f);  // node 0 only sends
+        EXPECT_EQ(row3, 0.0f);  // isolated
+    }
+    for (size_t i = 0; i < r.layers[1].nodeStates.size(); ++i)
+        EXPECT_TRUE(std::isfinite(r.layers[1].nodeStates.data()[i]));
+}
+
 }  // namespace
