@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 
@@ -142,13 +143,22 @@ public:
         auto it = tensors_.find(name);
         if (it == tensors_.end()) throw io::ParseError(source_, 0, "missing tensor " + name);
         check(name, it->second, shape);
+        used_.insert(name);
         return it->second;
     }
-    std::optional<Tensor> optional(const std::string& name, const Tensor::Shape& shape) const {
-        auto it = tensors_.find(name);
-        if (it == tensors_.end()) return std::nullopt;
-        check(name, it->second, shape);
-        return it->second;
+    /// A tensor the config does not use means the checkpoint is of another configuration (or
+    /// an option we do not run, such as WL positional encodings): refused rather than ignored.
+    /// BatchNorm's num_batches_tracked counters are the only tensors left unbound.
+    void requireAllUsed() const {
+        for (const auto& [name, tensor] : tensors_) {
+            if (used_.count(name) || name.ends_with("num_batches_tracked")) continue;
+            std::string hint;
+            if (name.starts_with("embedding_wl_pos_enc")) hint = " (WL positional encodings are not supported)";
+            else if (name.find("proj_e") != std::string::npos || name.find("_e.") != std::string::npos ||
+                     name.find("_h.") != std::string::npos || name.starts_with("embedding_e"))
+                hint = " (does config.json's edge_features match the checkpoint?)";
+            throw io::ParseError(source_, 0, "tensor " + name + " is not part of the configured model" + hint);
+        }
     }
     LinearWeights linear(const std::string& name, int64_t out, int64_t in, bool bias) const {
         LinearWeights w;
@@ -179,6 +189,7 @@ private:
     }
     const std::map<std::string, Tensor>& tensors_;
     const std::string& source_;
+    mutable std::set<std::string> used_;
 };
 
 GtStreamWeights bindStream(const TensorBinder& b, const std::string& prefix, const std::string& suffix,
@@ -463,6 +474,7 @@ GraphTransformerWeights bindGraphTransformerWeights(const std::map<std::string, 
         const int64_t out = k == c.readoutMlpLayers ? c.numOutputs : d >> (k + 1);
         w.mlp.push_back(b.linear("MLP_layer.FC_layers." + std::to_string(k), out, in, true));
     }
+    b.requireAllUsed();
     return w;
 }
 

@@ -143,7 +143,8 @@ struct GtLayerWeights {
 ///     layers.{l}.{batch_norm,layer_norm}{1,2}.weight/.bias (+ .running_mean/.running_var)
 ///   edge features: O_h, O_e, FFN_h_layer1/2, FFN_e_layer1/2, {batch,layer}_norm{1,2}_{h,e}
 ///   MLP_layer.FC_layers.{k}.weight/.bias  k = 0..L
-/// num_batches_tracked buffers are ignored.
+/// num_batches_tracked buffers are ignored; any other tensor the config does not use is an error
+/// (a checkpoint of another configuration, or WL positional encodings, which we do not run).
 struct GraphTransformerWeights {
     LinearWeights embedH;   ///< Embedding: weight [vocab, d] (no bias); Linear: [d, width]
     std::optional<LinearWeights> embedLapPe;
@@ -156,7 +157,8 @@ struct GraphTransformerWeights {
 
 /// Binds tensors to the config; throws io::ParseError(source, 0, ...) naming a missing tensor
 /// ("missing tensor layers.1.attention.K.weight") or a misshaped one ("tensor
-/// embedding_h.weight: expected shape [6, 8], found [5, 8]").
+/// embedding_h.weight: expected shape [6, 8], found [5, 8]") or an unused one ("tensor
+/// embedding_wl_pos_enc.weight is not part of the configured model ...").
 GraphTransformerWeights bindGraphTransformerWeights(const std::map<std::string, Tensor>& tensors,
                                                     const GraphTransformerConfig& config,
                                                     const std::string& source);

@@ -287,6 +287,19 @@ TEST(GraphTransformerWeights, MissingAndMisshapedTensorsAreNamed) {
     negative.mutableData()[3] = -1.0f;
     var["layers.0.batch_norm1_h.running_var"] = negative;
     EXPECT_NE(bindError(var).find("running_var: element 3 is negative"), std::string::npos);
+    auto wl = tensors;
+    wl["embedding_wl_pos_enc.weight"] = Tensor({10, 8});
+    EXPECT_EQ(bindError(wl), "model.safetensors: tensor embedding_wl_pos_enc.weight is not part of the "
+                             "configured model (WL positional encodings are not supported)");
+    // A checkpoint with edge features under a config without them.
+    auto config = fixtureConfig();
+    config["edge_features"] = false;
+    try {
+        bindGraphTransformerWeights(tensors, parseGraphTransformerConfig(config, "c"), "model.safetensors");
+        ADD_FAILURE() << "bound an edge-feature checkpoint without edge features";
+    } catch (const io::ParseError& e) {
+        EXPECT_NE(std::string(e.what()).find("missing tensor layers.0.O.weight"), std::string::npos) << e.what();
+    }
 }
 
 TEST(GraphTransformerModelFolder, MissingFilesAreNamed) {
