@@ -166,7 +166,9 @@ const analysis::GraphAttention& Inspection::graphAttention() const {
     if (!graphAttentionValid_) {
         graphAttention_ = {};
         if (data_.graph && data_.tokens && !attention().empty()) {
-            if (!attentionDeferred_) {
+            if (data_.nodeTokens && !attentionDeferred_ && attentionSize_ == int64_t(data_.graph->nodeCount())) {
+                graphAttention_ = analysis::nodeAttentionOnGraph(*data_.graph, attention_, attentionSize_, query_);
+            } else if (!attentionDeferred_) {
                 graphAttention_ = analysis::attentionOnGraph(*data_.graph, *data_.tokens, attention_,
                                                              attentionSize_, attentionPositions_, query_);
             } else {

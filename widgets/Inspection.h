@@ -37,6 +37,10 @@ struct InspectionData {
     /// Which opened graph this is: a newly opened graph gets a new number, its edits keep it
     /// (the canvas fits the view to a new graph only, keeping the user's pan and zoom).
     uint64_t openSerial = 0;
+    /// The positions are the graph's nodes (a node-level model: position i = node i); the
+    /// graph overlay then draws attention straight on nodes and edges
+    /// (analysis::nodeAttentionOnGraph).
+    bool nodeTokens = false;
 };
 
 /// Something in the graph or the sequence; -1 / kNoIndex fields are unset.

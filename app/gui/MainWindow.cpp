@@ -49,6 +49,7 @@
 
 #include "AttentionMatrixView.h"
 #include "DataExport.h"
+#include "NodeLevelRun.h"
 #include "NotesView.h"
 #include "RingView.h"
 #include "ExportDialog.h"
@@ -71,6 +72,7 @@
 #include "jobs/JobRunner.h"
 #include "layout/Layout.h"
 #include "model/Backend.h"
+#include "model/GraphTransformer.h"
 #include "model/Run.h"
 #include "store/Session.h"
 
@@ -598,11 +600,16 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::openModel(const QString& path, bool quiet) {
     jobStarted(tr("Loading model %1").arg(modelName(path)));
     const std::string file = path.toStdString();
+    if (model::isGraphTransformerModelPath(file)) {
+        openNodeLevelModel(path, quiet);
+        return;
+    }
     jobs_->submit<std::shared_ptr<const model::GraphGptModel>>(
         "model", [file](jobs::JobContext&) { return model::loadGraphGptModel(file); },
         [this, path](std::shared_ptr<const model::GraphGptModel> m) {
             jobEnded();
             model_ = std::move(m);
+            gtModel_.reset();
             modelPath_ = path;
             const auto& c = model_->config;
             statusModel_->setText(tr("%1 — %2 layers × %3 heads · %4")
@@ -645,6 +652,10 @@ void MainWindow::rerun() {
     else if (editLayoutGraph_ == graph_.get()) data.layout = editLayout_;
     else if (graph_ && laidOutGraph_.lock() == graph_) data.layout = laidOut_;
     if (restore_ && showRestoredRun(data)) return;
+    if (gtModel_ && graph_) {
+        runNodeLevel(std::move(data), generation);
+        return;
+    }
     if (!graph_ || !model_ || !seq) {
         jobs_->cancel("run");
         inspection_->setData(std::move(data));
@@ -717,6 +728,74 @@ void MainWindow::rerun() {
         },
         [bar](double fraction, const std::string&) {
             if (bar) bar->setValue(int(fraction * 100));
+        });
+}
+
+void MainWindow::openNodeLevelModel(const QString& path, bool quiet) {
+    const std::string file = path.toStdString();
+    jobs_->submit<std::shared_ptr<const model::GraphTransformerModel>>(
+        "model", [file](jobs::JobContext&) { return model::loadGraphTransformerModel(file); },
+        [this, path](std::shared_ptr<const model::GraphTransformerModel> m) {
+            jobEnded();
+            gtModel_ = std::move(m);
+            model_.reset();
+            modelPath_ = path;
+            const auto& c = gtModel_->config;
+            statusModel_->setText(tr("%1 — Graph Transformer, %2 layers × %3 heads, %4 graph · CPU")
+                                      .arg(modelName(path))
+                                      .arg(c.numLayers)
+                                      .arg(c.numHeads)
+                                      .arg(c.fullGraph ? tr("full") : tr("sparse")));
+            statusModel_->setToolTip(path);
+            emit modelLoaded(true);
+            rerun();
+        },
+        [this, path, quiet](const std::string& error) {
+            jobEnded();
+            lastError_ = QString::fromStdString(error);
+            statusBar()->showMessage(tr("Could not open model %1: %2").arg(path, lastError_), 10000);
+            if (!quiet) QMessageBox::warning(this, tr("Could not open model"), lastError_);
+            emit modelLoaded(false);
+        });
+}
+
+void MainWindow::runNodeLevel(InspectionData data, uint64_t generation) {
+    // The tokens of a node-level model are the graph's nodes; attention is drawn on them.
+    data.tokens = std::make_shared<const TokenSequence>(nodeTokenSequence(*graph_));
+    data.nodeTokens = true;
+    jobStarted(tr("Running %1").arg(modelName(modelPath_)));
+    auto model = gtModel_;
+    auto graph = graph_;
+    ++runJobsStarted_;
+    jobs_->submit<std::shared_ptr<const model::RunResult>>(
+        "run",
+        [model, graph](jobs::JobContext& context) {
+            model::GtRunOptions options;
+            options.captureAttention = options.captureNodeStates = true;
+            const auto started = std::chrono::steady_clock::now();
+            const model::GtRunResult run = model::runGraphTransformer(*model, *graph, options);
+            context.throwIfCancelled();
+            auto out = std::make_shared<model::RunResult>(nodeRunResult(run, model->config, graph->nodeCount()));
+            out->milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            return std::shared_ptr<const model::RunResult>(std::move(out));
+        },
+        [this, data, generation](std::shared_ptr<const model::RunResult> result) mutable {
+            jobEnded();
+            if (generation != runGeneration_ || data.graph != graph_) return;
+            lastBackend_ = model::Backend::Cpu;
+            data.result = std::move(result);
+            if (data.graph == inspection_->data().graph && inspection_->data().layout)
+                data.layout = inspection_->data().layout;
+            else if (!data.layout && laidOutGraph_.lock() == data.graph)
+                data.layout = laidOut_;
+            statusRun_->setText(tr("ran in %1 ms on the CPU (node-level)").arg(data.result->milliseconds, 0, 'f', 1));
+            inspection_->setData(std::move(data));
+            emit runFinished();
+        },
+        [this](const std::string& error) {
+            jobEnded();
+            statusRun_->setText(tr("run failed"));
+            statusBar()->showMessage(tr("Run failed: %1").arg(QString::fromStdString(error)), 10000);
         });
 }
 

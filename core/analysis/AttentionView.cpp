@@ -79,6 +79,38 @@ GraphAttention emptyOnGraph(const Graph& graph) {
 
 }  // namespace
 
+GraphAttention nodeAttentionOnGraph(const Graph& graph, const std::vector<float>& matrix, int64_t size, int query) {
+    const size_t n = graph.nodeCount();
+    if (size != int64_t(n) || matrix.size() != n * n)
+        throw std::invalid_argument("node attention of " + std::to_string(size) + " positions for a graph of " +
+                                    std::to_string(n) + " nodes");
+    if (query >= int64_t(n)) throw std::invalid_argument("query " + std::to_string(query) + " is not a node");
+    GraphAttention out;
+    out.node.assign(n, 0.0f);
+    out.edge.assign(graph.edgeCount(), 0.0f);
+    auto at = [&](size_t i, size_t j) { return matrix[i * n + j]; };
+    if (query >= 0) {
+        for (size_t j = 0; j < n; ++j) out.node[j] = at(size_t(query), j);
+    } else {
+        for (size_t i = 0; i < n; ++i)
+            for (size_t j = 0; j < n; ++j) out.node[j] += at(i, j);
+        for (float& v : out.node) v /= float(std::max<size_t>(1, n));
+    }
+    for (EdgeId e = 0; e < graph.edgeCount(); ++e) {
+        const Edge& ed = graph.edge(e);
+        if (ed.src >= n || ed.dst >= n) continue;
+        if (query >= 0) {
+            if (ed.src == NodeId(query)) out.edge[e] = at(ed.src, ed.dst);
+            else if (ed.dst == NodeId(query)) out.edge[e] = at(ed.dst, ed.src);
+        } else {
+            out.edge[e] = 0.5f * (at(ed.src, ed.dst) + at(ed.dst, ed.src));
+        }
+    }
+    for (float v : out.node) out.maxNode = std::max(out.maxNode, v);
+    for (float v : out.edge) out.maxEdge = std::max(out.maxEdge, v);
+    return out;
+}
+
 GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
                                 const std::vector<float>& matrix, int64_t size,
                                 const std::vector<int32_t>& positions, int query) {

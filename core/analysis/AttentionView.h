@@ -50,6 +50,15 @@ GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
                                 const std::vector<float>& matrix, int64_t size,
                                 const std::vector<int32_t>& positions, int query);
 
+/// Attention of a node-level model (tokens are the graph's nodes, position i = node i, matrix
+/// [N × N] rows are destinations): the canvas's picture drawn straight on the input graph.
+/// - query q ≥ 0: node j gets A[q][j] (what q attends to); an edge gets the weight q gives
+///   the neighbour across it (A[q][v] for an edge q–v, in either direction), others 0;
+/// - query < 0: node j gets the mean over destinations of A[i][j]; an edge u–v gets
+///   (A[u][v] + A[v][u]) / 2, the mean weight exchanged along it.
+/// Throws std::invalid_argument when the matrix is not nodeCount × nodeCount.
+GraphAttention nodeAttentionOnGraph(const Graph& graph, const std::vector<float>& matrix, int64_t size, int query);
+
 /// The same for one query whose attention row over the layer's positions is given (a row of a
 /// layer whose map was not kept: see attentionRowsOf).
 GraphAttention attentionRowOnGraph(const Graph& graph, const TokenSequence& tokens,

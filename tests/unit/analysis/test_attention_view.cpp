@@ -72,3 +72,35 @@ TEST(AttentionView, OnGraphFollowsProvenance) {
 }
 
 }  // namespace
+
+// A node-level model's attention on the path 0-1-2 (rows are destinations):
+//   A = [[.5, .5, 0], [.2, .3, .5], [0, .6, .4]].
+TEST(AttentionView, NodeAttentionLiesOnNodesAndEdges) {
+    Graph g(false);
+    g.addNodes(3);
+    g.addEdge(0, 1);
+    g.addEdge(1, 2);
+    const std::vector<float> a = {0.5f, 0.5f, 0, 0.2f, 0.3f, 0.5f, 0, 0.6f, 0.4f};
+    // Query 1: its row on the nodes; edge 0-1 carries A[1][0] = .2, edge 1-2 A[1][2] = .5.
+    const auto q1 = nodeAttentionOnGraph(g, a, 3, 1);
+    EXPECT_FLOAT_EQ(q1.node[0], 0.2f);
+    EXPECT_FLOAT_EQ(q1.node[1], 0.3f);
+    EXPECT_FLOAT_EQ(q1.node[2], 0.5f);
+    EXPECT_FLOAT_EQ(q1.edge[0], 0.2f);
+    EXPECT_FLOAT_EQ(q1.edge[1], 0.5f);
+    EXPECT_FLOAT_EQ(q1.maxNode, 0.5f);
+    // Query 0: only the edge at node 0 carries weight (A[0][1] = .5).
+    const auto q0 = nodeAttentionOnGraph(g, a, 3, 0);
+    EXPECT_FLOAT_EQ(q0.edge[0], 0.5f);
+    EXPECT_FLOAT_EQ(q0.edge[1], 0.0f);
+    // All queries: column means (.7/3, 1.4/3, .9/3) and the mean of both directions per edge.
+    const auto all = nodeAttentionOnGraph(g, a, 3, -1);
+    EXPECT_NEAR(all.node[0], 0.7 / 3, 1e-6);
+    EXPECT_NEAR(all.node[1], 1.4 / 3, 1e-6);
+    EXPECT_NEAR(all.node[2], 0.9 / 3, 1e-6);
+    EXPECT_NEAR(all.edge[0], (0.5 + 0.2) / 2, 1e-6);
+    EXPECT_NEAR(all.edge[1], (0.5 + 0.6) / 2, 1e-6);
+    EXPECT_NEAR(all.maxEdge, 0.55, 1e-6);
+    EXPECT_THROW(nodeAttentionOnGraph(g, a, 2, 0), std::invalid_argument);
+    EXPECT_THROW(nodeAttentionOnGraph(g, a, 3, 3), std::invalid_argument);
+}
