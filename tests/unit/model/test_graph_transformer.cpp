@@ -475,6 +475,30 @@ TEST(GraphTransformerDemo, MatchesReferenceOnHeldOutMolecules) {
     }
 }
 
+// sparse_edge_batch (d = 8, vocab 6, bond vocab 5, LapPE 3, 2 layers, MLP L = 2), by hand:
+// embedding_h 6·8 = 48; embedding_lap_pos_enc 3·8 + 8 = 32; embedding_e 5·8 = 40;
+// per layer Q, K, V, proj_e 4·64 = 256 and two streams of O 72 + norm1 16 + FFN 144 + 136 +
+// norm2 16 = 384 each: 1024, twice 2048; MLP 8→4→2→1: 36 + 10 + 3 = 49. Total 2217.
+TEST(GraphTransformerWeights, ParameterCountByHand) {
+    EXPECT_EQ(loadGraphTransformerModel(kFixtures / kEdgeFixture)->weights.parameterCount(), 2217);
+}
+
+TEST(GraphTransformerRun, CapturesOnlyTheAskedLayers) {
+    const auto model = loadGraphTransformerModel(kFixtures / kEdgeFixture);
+    GtRunOptions options;
+    options.captureAttention = true;
+    options.captureNodeStates = true;
+    options.captureLayers = {1};
+    const auto r = runGraphTransformer(*model, smallMolecule(), options);
+    ASSERT_EQ(r.layers.size(), 2u);
+    EXPECT_EQ(r.layers[0].attention.size(), 0u);
+    EXPECT_EQ(r.layers[0].nodeStates.size(), 0u);
+    EXPECT_EQ(r.layers[1].attention.shape(), (Tensor::Shape{2, 3, 3}));
+    EXPECT_EQ(r.layers[1].nodeStates.shape(), (Tensor::Shape{3, 8}));
+    // Captures do not change the result.
+    EXPECT_EQ(r.output.data()[0], runGraphTransformer(*model, smallMolecule()).output.data()[0]);
+}
+
 // Without edge features the repo divides by z alone: a row with messages sums to 1, and a node
 // with none (0/0 in the repo) gets no attention and a finite state.
 TEST(GraphTransformerRun, NoEdgeFeatureRowsSumToOne) {
