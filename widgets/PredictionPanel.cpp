@@ -1,5 +1,7 @@
 #include "PredictionPanel.h"
 
+#include <QFileInfo>
+
 #include <QDir>
 #include <QFile>
 #include <QPainter>
@@ -115,6 +117,35 @@ void PredictionPanel::refresh() {
     if (d.model.get() != targetModel_) {
         targetModel_ = d.model.get();
         target_ = d.model ? ModelTarget::fromModelFolder(QString::fromStdString(d.model->files.folder.string())) : ModelTarget{};
+    }
+    if (!d.model && d.nodeTokens && d.result) {
+        // A node-level model: its outputs as values (its config names no problem type), the
+        // model card's target when the folder has one; a node task's outputs per node.
+        if (target_.name.isEmpty() && !d.modelPath.isEmpty()) target_ = ModelTarget::fromModelFolder(d.modelPath);
+        const model::RunResult& r = *d.result;
+        const QString name = QFileInfo(d.modelPath).fileName();
+        header_ = tr("%1 · %2 nodes · %3 ms").arg(name).arg(r.positions.size()).arg(r.milliseconds, 0, 'f', 1);
+        PredictionSection section;
+        section.probabilities = false;
+        section.title = !target_.name.isEmpty() ? target_.name
+                        : r.tokenLogits.rank() == 2 ? tr("%1 (mean over nodes)").arg(name) : name;
+        const QString unit = target_.unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(target_.unit);
+        const auto n = static_cast<int64_t>(r.logits.size());
+        const QString valueName = !target_.abbreviation.isEmpty() ? target_.abbreviation : tr("output");
+        for (int64_t i = 0; i < n; ++i)
+            section.bars.push_back({(n == 1 ? valueName : tr("output %1").arg(i)) + unit, r.logits.data()[i]});
+        sections_.push_back(std::move(section));
+        const Tensor& tl = r.tokenLogits;
+        if (tl.rank() == 2 && tl.dim(0) == static_cast<int64_t>(r.positions.size()) && tl.dim(1) >= 1) {
+            for (int64_t row = 0; row < tl.dim(0); ++row) tokenSeries_.push_back(tl.data()[row * tl.dim(1)]);
+            tokenSeriesPositions_ = r.positions;
+            tokenSeriesTitle_ = tr("Output 0 on each node");
+            const int at = inspection_->hover().position >= 0 ? inspection_->hover().position : inspection_->selected().position;
+            if (at >= 0 && at < static_cast<int>(tl.dim(0))) tokenSeriesMarked_ = at;
+        }
+        updateGeometry();
+        update();
+        return;
     }
     if (!d.model || !d.result) {
         header_ = d.model ? tr("%1: not run yet").arg(QString::fromStdString(d.model->files.folder.filename().string()))

@@ -12,6 +12,7 @@
 
 #include "Inspection.h"
 #include "MainWindow.h"
+#include "PredictionPanel.h"
 #include "checkpoint/SafeTensors.h"
 #include "jobs/JobRunner.h"
 #include "model/GraphTransformer.h"
@@ -143,6 +144,8 @@ private slots:
         }
         QVERIFY(edgesAtQuery > 0);
         for (size_t j = 0; j < n; ++j) QCOMPARE(ga.node[j], a.data()[(n + 5) * n + j]);
+        // The prediction panel shows the model's output.
+        QVERIFY(w.predictionView()->headerText().contains(QStringLiteral("13 nodes")));
         w.grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/node-level.png"));
     }
 };
