@@ -135,7 +135,7 @@ def molecules():
     entries.append({"file": stem + ".smi", "name": name, "kind": "molecule",
                     "description": f"{name}: {what}; {formula}, TPSA {tpsa(Chem.MolToSmiles(mol))} Å²",
                     "tpsa": tpsa(Chem.MolToSmiles(mol)), "formula": formula,
-                    "models": ["molecule-tpsa", "molecule-pretrained"]})
+                    "models": ["molecule-tpsa", "molecule-pretrained", "molecule-tpsa-gt"]})
     for name, stem, smiles, formula, what in DRUGS:
         mol = Chem.MolFromSmiles(smiles)
         if mol is None or rdMolDescriptors.CalcMolFormula(mol) != formula:
@@ -145,7 +145,7 @@ def molecules():
         entries.append({"file": stem + ".smi", "name": name, "kind": "molecule",
                         "description": f"{name}: {what}; {formula}, TPSA {t} Å²",
                         "tpsa": t, "formula": formula, "mol_weight": round(Descriptors.MolWt(mol), 2),
-                        "models": ["molecule-tpsa", "molecule-pretrained"]})
+                        "models": ["molecule-tpsa", "molecule-pretrained", "molecule-tpsa-gt"]})
     return entries
 
 
@@ -256,7 +256,7 @@ def heldout_molecules():
     return [{"file": name, "name": "molecule-tpsa held-out molecules", "kind": "molecule",
              "description": "molecules of NCI first_5K never used to train molecule-tpsa "
                             "(its held-out split)",
-             "models": ["molecule-tpsa", "molecule-pretrained"]}
+             "models": ["molecule-tpsa", "molecule-pretrained", "molecule-tpsa-gt"]}
             for name in sorted(os.listdir(HERE))
             if name.startswith("tpsa-heldout.") and name.endswith((".smi", ".sdf"))]
 
