@@ -224,7 +224,8 @@ Graph regression of **topological polar surface area** (TPSA, Å²) by a Dwivedi
 Transformer ("A Generalization of Transformer Networks to Graphs", 2021): its tokens are the
 atoms, and each atom attends over its bonded neighbours, so its attention lives on the bonds.
 Output in Å² directly (the training normalization is folded into the last Linear). Example:
-`gtscope-cli run resources/models/molecule-tpsa-gt resources/graphs/aspirin.smi` (RDKit: 63.6 Å²).
+`gtscope-cli run resources/models/molecule-tpsa-gt resources/graphs/aspirin.smi` gives
+{s["aspirin_prediction"]:.1f} Å² (RDKit: 63.6 Å²).
 
 ## Metric (held-out molecules, as `gtscope-cli run` computes them)
 - Held-out MAE: {s["heldout_mae"]:.3f} Å² ({s["heldout_molecules"]} molecules)
@@ -270,7 +271,8 @@ From the repository root, with the CLI built:
 
     OMP_NUM_THREADS=1 /usr/bin/python3 resources/models/recipes/graph_transformer_tpsa.py --cli build/release/app/gtscope-cli
 
-rewrites this folder and the summary. `--stage eval` re-measures a trained model.
+rewrites this folder and the summary (two runs on the build machine gave bit-identical
+`model.safetensors`). `--stage eval` re-measures a trained model.
 """
     with open(os.path.join(MODEL_DIR, "MODEL_CARD.md"), "w") as f:
         f.write(text)
@@ -311,6 +313,8 @@ def main():
     preds = cli_predictions(args.cli, MODEL_DIR, len(truth))
     mae = sum(abs(p_ - t) for p_, t in zip(preds, truth)) / len(truth)
     mean_mae = sum(abs(train_mean - t) for t in truth) / len(truth)
+    aspirin = subprocess.run([args.cli, "run", MODEL_DIR, os.path.join(REPO, "resources", "graphs", "aspirin.smi"),
+                              "--json"], capture_output=True, text=True, check=True)
     parity = reference_parity(model, 20)
     worst = max(abs(preds[x["index"]] - x["reference"]) for x in parity)
     summary = {"training_molecules": len(data), "heldout_molecules": len(truth),
@@ -319,6 +323,7 @@ def main():
                "train_seconds": round(seconds) if seconds is not None else None,
                "parameters": sum(int(v.numel()) for k, v in model.state_dict().items()
                                  if k.endswith(("weight", "bias"))),
+               "aspirin_prediction": round(json.loads(aspirin.stdout)["output"][0], 3),
                "parity_max_abs_diff_cli": worst, "parity": parity}
     with open(SUMMARY, "w") as f:
         json.dump(summary, f, indent=2)
