@@ -22,8 +22,8 @@ int graphTransformerRun(const CliArgs& a);
 
 namespace {
 
-using nlohmann::json;
 using model::GraphTransformerModel;
+using nlohmann::json;
 
 std::shared_ptr<const GraphTransformerModel> loadGt(const std::filesystem::path& path) {
     try {
@@ -34,17 +34,22 @@ std::shared_ptr<const GraphTransformerModel> loadGt(const std::filesystem::path&
 }
 
 /// "L.H,L.H" → headMask[L][H] = true, checked against the model.
-std::vector<std::vector<bool>> parseGtHeadMask(const std::string& text, const model::GraphTransformerConfig& c) {
-    std::vector<std::vector<bool>> mask(size_t(c.numLayers), std::vector<bool>(size_t(c.numHeads), false));
+std::vector<std::vector<bool>> parseGtHeadMask(const std::string& text,
+                                               const model::GraphTransformerConfig& c) {
+    std::vector<std::vector<bool>> mask(size_t(c.numLayers),
+                                        std::vector<bool>(size_t(c.numHeads), false));
     for (const std::string& item : splitList(text)) {
         const auto dot = item.find('.');
-        const auto layer = dot == std::string::npos ? std::nullopt : io::parseInt(item.substr(0, dot));
-        const auto head = dot == std::string::npos ? std::nullopt : io::parseInt(item.substr(dot + 1));
+        const auto layer =
+            dot == std::string::npos ? std::nullopt : io::parseInt(item.substr(0, dot));
+        const auto head =
+            dot == std::string::npos ? std::nullopt : io::parseInt(item.substr(dot + 1));
         if (!layer || !head)
             throw UsageError("--head-mask takes LAYER.HEAD items like 0.3,2.1, not '" + item + "'");
         if (*layer < 0 || *layer >= c.numLayers || *head < 0 || *head >= c.numHeads)
-            throw UsageError("--head-mask " + item + ": the model has layers 0.." + std::to_string(c.numLayers - 1) +
-                             " and heads 0.." + std::to_string(c.numHeads - 1));
+            throw UsageError("--head-mask " + item + ": the model has layers 0.." +
+                             std::to_string(c.numLayers - 1) + " and heads 0.." +
+                             std::to_string(c.numHeads - 1));
         mask[size_t(*layer)][size_t(*head)] = true;
     }
     return mask;
@@ -68,7 +73,8 @@ int graphTransformerInfo(const std::filesystem::path& path, bool asJson) {
     std::cout << m->folder.string() << " (Graph Transformer, Dwivedi & Bresson)\n"
               << "  weights      " << m->weightsPath.string() << "\n"
               << "  parameters   " << m->weights.parameterCount() << "\n"
-              << "  layers       " << c.numLayers << " x " << c.numHeads << " heads, hidden " << c.hiddenDim << "\n"
+              << "  layers       " << c.numLayers << " x " << c.numHeads << " heads, hidden "
+              << c.hiddenDim << "\n"
               << "  attention    " << (c.fullGraph ? "full graph" : "neighbours (sparse graph)")
               << (c.edgeFeatures ? ", edge features" : "") << "\n"
               << "  norm         " << j["config"]["norm"].get<std::string>() << "\n"
@@ -80,7 +86,9 @@ int graphTransformerInfo(const std::filesystem::path& path, bool asJson) {
 
 int graphTransformerRun(const CliArgs& a) {
     if (a.positional().size() != 2)
-        throw UsageError("usage: gtscope-cli run MODEL GRAPH[#N] [--head-mask L.H,...] [--out captures.safetensors] [--json]");
+        throw UsageError(
+            "usage: gtscope-cli run MODEL GRAPH[#N] [--head-mask L.H,...] [--out "
+            "captures.safetensors] [--json]");
     const auto m = loadGt(a.positional()[0]);
     const std::string source = a.positional()[1];
     const Graph g = io::readGraph(source, graphReadOptions(a));
@@ -96,17 +104,20 @@ int graphTransformerRun(const CliArgs& a) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string(e.what()) + " (" + source + ")");
     }
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (out) {
         // attention.{l} [heads, N, N], node_states.{l} [N, d], output, lap_pe.
-        std::map<std::string, Tensor> tensors{{"output", result.output}, {"embeddings", result.embeddings}};
+        std::map<std::string, Tensor> tensors{{"output", result.output},
+                                              {"embeddings", result.embeddings}};
         if (result.lapPe.size() > 0) tensors["lap_pe"] = result.lapPe;
         for (size_t l = 0; l < result.layers.size(); ++l) {
             tensors["attention." + std::to_string(l)] = result.layers[l].attention;
             tensors["node_states." + std::to_string(l)] = result.layers[l].nodeStates;
         }
         checkpoint::writeSafeTensors(*out, tensors,
-                                     {{"model", m->folder.string()}, {"input", source},
+                                     {{"model", m->folder.string()},
+                                      {"input", source},
                                       {"family", model::kGraphTransformerType}});
     }
 
@@ -136,8 +147,9 @@ int graphTransformerRun(const CliArgs& a) {
         return 0;
     }
     std::cout << source << ": " << g.nodeCount() << " nodes, " << result.messageSource.size()
-              << " attention messages, " << m->config.numLayers << " layers x " << m->config.numHeads
-              << " heads, " << std::fixed << std::setprecision(2) << ms << " ms\n"
+              << " attention messages, " << m->config.numLayers << " layers x "
+              << m->config.numHeads << " heads, " << std::fixed << std::setprecision(2) << ms
+              << " ms\n"
               << "task: " << (nodeTask ? "node" : "graph") << "\n"
               << std::setprecision(6);
     if (nodeTask) {

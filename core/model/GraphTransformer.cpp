@@ -7,10 +7,10 @@
 #include <stdexcept>
 #include <system_error>
 
-#include <Eigen/Eigenvalues>
-#include <nlohmann/json.hpp>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <Eigen/Eigenvalues>
+#include <nlohmann/json.hpp>
 
 #include "checkpoint/SafeTensors.h"
 #include "checkpoint/TorchCheckpoint.h"
@@ -45,14 +45,15 @@ constexpr const char* kWeightNames[] = {"model.safetensors", "model.pt", "model.
     throw io::ParseError(source, 0, what);
 }
 
-int intField(const json& j, const char* name, const std::string& source, std::optional<int> fallback,
-             int minimum) {
+int intField(const json& j, const char* name, const std::string& source,
+             std::optional<int> fallback, int minimum) {
     if (!j.contains(name)) {
         if (!fallback) configError(source, std::string("missing field \"") + name + "\"");
         return *fallback;
     }
     const json& v = j[name];
-    if (!v.is_number_integer()) configError(source, std::string("\"") + name + "\" must be an integer");
+    if (!v.is_number_integer())
+        configError(source, std::string("\"") + name + "\" must be an integer");
     const int64_t x = v.get<int64_t>();
     if (x < minimum || x > std::numeric_limits<int>::max() / 4)
         configError(source, std::string("\"") + name + "\" is " + std::to_string(x) +
@@ -62,7 +63,8 @@ int intField(const json& j, const char* name, const std::string& source, std::op
 
 bool boolField(const json& j, const char* name, const std::string& source, bool fallback) {
     if (!j.contains(name)) return fallback;
-    if (!j[name].is_boolean()) configError(source, std::string("\"") + name + "\" must be true or false");
+    if (!j[name].is_boolean())
+        configError(source, std::string("\"") + name + "\" must be true or false");
     return j[name].get<bool>();
 }
 
@@ -78,9 +80,12 @@ GtInputSpec parseInput(const json& j, const char* field, bool edge, const std::s
     const std::string where = source;
     GtInputSpec in;
     const std::string kind = stringField(j, "kind", where, "");
-    if (kind == "embedding") in.kind = GtInputKind::Embedding;
-    else if (kind == "linear") in.kind = GtInputKind::Linear;
-    else if (kind == "constant" && edge) in.kind = GtInputKind::Constant;
+    if (kind == "embedding")
+        in.kind = GtInputKind::Embedding;
+    else if (kind == "linear")
+        in.kind = GtInputKind::Linear;
+    else if (kind == "constant" && edge)
+        in.kind = GtInputKind::Constant;
     else
         configError(source, std::string(field) + ".kind: \"" + kind + "\" is not " +
                                 (edge ? "embedding, linear or constant" : "embedding or linear"));
@@ -93,9 +98,9 @@ GtInputSpec parseInput(const json& j, const char* field, bool edge, const std::s
         in.offset = intField(j, "offset", where, 0, 0);
         in.nonEdgeIndex = intField(j, "non_edge_index", where, 0, 0);
         if (in.nonEdgeIndex >= in.numEmbeddings)
-            configError(source, std::string(field) + ".non_edge_index " +
-                                    std::to_string(in.nonEdgeIndex) + " is not below num_embeddings " +
-                                    std::to_string(in.numEmbeddings));
+            configError(source,
+                        std::string(field) + ".non_edge_index " + std::to_string(in.nonEdgeIndex) +
+                            " is not below num_embeddings " + std::to_string(in.numEmbeddings));
     } else {
         in.width = intField(j, "width", where, std::nullopt, 1);
     }
@@ -104,9 +109,12 @@ GtInputSpec parseInput(const json& j, const char* field, bool edge, const std::s
 
 const char* inputKindName(GtInputKind k) {
     switch (k) {
-        case GtInputKind::Embedding: return "embedding";
-        case GtInputKind::Linear: return "linear";
-        case GtInputKind::Constant: return "constant";
+        case GtInputKind::Embedding:
+            return "embedding";
+        case GtInputKind::Linear:
+            return "linear";
+        case GtInputKind::Constant:
+            return "constant";
     }
     return "embedding";
 }
@@ -153,11 +161,14 @@ public:
         for (const auto& [name, tensor] : tensors_) {
             if (used_.count(name) || name.ends_with("num_batches_tracked")) continue;
             std::string hint;
-            if (name.starts_with("embedding_wl_pos_enc")) hint = " (WL positional encodings are not supported)";
-            else if (name.find("proj_e") != std::string::npos || name.find("_e.") != std::string::npos ||
+            if (name.starts_with("embedding_wl_pos_enc"))
+                hint = " (WL positional encodings are not supported)";
+            else if (name.find("proj_e") != std::string::npos ||
+                     name.find("_e.") != std::string::npos ||
                      name.find("_h.") != std::string::npos || name.starts_with("embedding_e"))
                 hint = " (does config.json's edge_features match the checkpoint?)";
-            throw io::ParseError(source_, 0, "tensor " + name + " is not part of the configured model" + hint);
+            throw io::ParseError(source_, 0,
+                                 "tensor " + name + " is not part of the configured model" + hint);
         }
     }
     LinearWeights linear(const std::string& name, int64_t out, int64_t in, bool bias) const {
@@ -175,8 +186,9 @@ public:
             n.runningVar = need(name + ".running_var", {d});
             for (size_t i = 0; i < n.runningVar.size(); ++i)
                 if (!(n.runningVar.data()[i] >= 0.0f))
-                    throw io::ParseError(source_, 0, "tensor " + name + ".running_var: element " +
-                                                         std::to_string(i) + " is negative or NaN");
+                    throw io::ParseError(source_, 0,
+                                         "tensor " + name + ".running_var: element " +
+                                             std::to_string(i) + " is negative or NaN");
         }
         return n;
     }
@@ -184,16 +196,18 @@ public:
 private:
     void check(const std::string& name, const Tensor& t, const Tensor::Shape& shape) const {
         if (t.shape() != shape)
-            throw io::ParseError(source_, 0, "tensor " + name + ": expected shape " + shapeText(shape) +
-                                                 ", found " + shapeText(t.shape()));
+            throw io::ParseError(source_, 0,
+                                 "tensor " + name + ": expected shape " + shapeText(shape) +
+                                     ", found " + shapeText(t.shape()));
     }
     const std::map<std::string, Tensor>& tensors_;
     const std::string& source_;
     mutable std::set<std::string> used_;
 };
 
-GtStreamWeights bindStream(const TensorBinder& b, const std::string& prefix, const std::string& suffix,
-                           const std::string& ffnInfix, const GraphTransformerConfig& c) {
+GtStreamWeights bindStream(const TensorBinder& b, const std::string& prefix,
+                           const std::string& suffix, const std::string& ffnInfix,
+                           const GraphTransformerConfig& c) {
     const int64_t d = c.hiddenDim;
     const std::string nk = c.norm == GtNorm::Batch ? "batch_norm" : "layer_norm";
     GtStreamWeights s;
@@ -233,7 +247,8 @@ void applyNorm(RowMatrix& x, const GtNormWeights& n, GtNorm kind) {
         const float mean = row.mean();
         const float var = (row.array() - mean).square().mean();
         const float inv = 1.0f / std::sqrt(var + kNormEpsilon);
-        row = (((row.array() - mean) * inv) * w.transpose().array() + b.transpose().array()).matrix();
+        row =
+            (((row.array() - mean) * inv) * w.transpose().array() + b.transpose().array()).matrix();
     }
 }
 
@@ -282,9 +297,9 @@ int64_t categoryOf(const AttrColumn& col, size_t i, const GtInputSpec& spec, con
                                     " has no value for attribute \"" + spec.attribute + "\"");
     const int64_t cat = col.intAt(i, uint32_t(spec.column)) + spec.offset;
     if (cat < 0 || cat >= spec.numEmbeddings)
-        throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) + ": attribute \"" +
-                                    spec.attribute + "\" gives category " + std::to_string(cat) +
-                                    ", outside the model's 0.." +
+        throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) +
+                                    ": attribute \"" + spec.attribute + "\" gives category " +
+                                    std::to_string(cat) + ", outside the model's 0.." +
                                     std::to_string(spec.numEmbeddings - 1));
     return cat;
 }
@@ -295,7 +310,8 @@ void readReals(const AttrColumn& col, size_t i, const GtInputSpec& spec, const c
         throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) +
                                     " has no value for attribute \"" + spec.attribute + "\"");
     for (uint32_t k = 0; k < col.width; ++k)
-        out[k] = col.kind == AttrKind::Continuous ? float(col.realAt(i, k)) : float(col.intAt(i, k));
+        out[k] =
+            col.kind == AttrKind::Continuous ? float(col.realAt(i, k)) : float(col.intAt(i, k));
 }
 
 /// Edge input rows [count, d] from categories or features through embedding_e.
@@ -331,7 +347,9 @@ MessageSet buildMessages(const Graph& g, bool fullGraph) {
     m.source.reserve(n * (n - 1));
     for (uint32_t i = 0; i < n; ++i)
         for (uint32_t j = 0; j < n; ++j)
-            if (i != j) m.source.push_back(j), m.target.push_back(i), m.edge.push_back(pairEdge[size_t(j) * n + i]);
+            if (i != j)
+                m.source.push_back(j), m.target.push_back(i),
+                    m.edge.push_back(pairEdge[size_t(j) * n + i]);
     return m;
 }
 
@@ -342,7 +360,8 @@ MessageSet buildMessages(const Graph& g, bool fullGraph) {
 bool isGraphTransformerConfig(const json& j) {
     if (!j.is_object()) return false;
     for (const char* key : {"model_type", "family"})
-        if (j.contains(key) && j[key].is_string() && j[key].get<std::string>() == kGraphTransformerType)
+        if (j.contains(key) && j[key].is_string() &&
+            j[key].get<std::string>() == kGraphTransformerType)
             return true;
     return false;
 }
@@ -359,23 +378,33 @@ GraphTransformerConfig parseGraphTransformerConfig(const json& j, const std::str
         configError(source, "hidden_dim " + std::to_string(c.hiddenDim) +
                                 " is not a multiple of num_heads " + std::to_string(c.numHeads));
     const std::string norm = stringField(j, "norm", source, "batch");
-    if (norm == "batch") c.norm = GtNorm::Batch;
-    else if (norm == "layer") c.norm = GtNorm::Layer;
-    else configError(source, "norm: \"" + norm + "\" is not batch or layer");
+    if (norm == "batch")
+        c.norm = GtNorm::Batch;
+    else if (norm == "layer")
+        c.norm = GtNorm::Layer;
+    else
+        configError(source, "norm: \"" + norm + "\" is not batch or layer");
     c.residual = boolField(j, "residual", source, true);
     c.fullGraph = boolField(j, "full_graph", source, false);
     c.edgeFeatures = boolField(j, "edge_features", source, false);
     c.attentionBias = boolField(j, "attention_bias", source, false);
     c.lapPeDim = intField(j, "lap_pe_dim", source, 0, 0);
     const std::string readout = stringField(j, "readout", source, "mean");
-    if (readout == "mean") c.readout = GtReadout::Mean;
-    else if (readout == "sum") c.readout = GtReadout::Sum;
-    else if (readout == "max") c.readout = GtReadout::Max;
-    else configError(source, "readout: \"" + readout + "\" is not mean, sum or max");
+    if (readout == "mean")
+        c.readout = GtReadout::Mean;
+    else if (readout == "sum")
+        c.readout = GtReadout::Sum;
+    else if (readout == "max")
+        c.readout = GtReadout::Max;
+    else
+        configError(source, "readout: \"" + readout + "\" is not mean, sum or max");
     const std::string task = stringField(j, "task", source, "graph");
-    if (task == "graph") c.task = GtTask::Graph;
-    else if (task == "node") c.task = GtTask::Node;
-    else configError(source, "task: \"" + task + "\" is not graph or node");
+    if (task == "graph")
+        c.task = GtTask::Graph;
+    else if (task == "node")
+        c.task = GtTask::Node;
+    else
+        configError(source, "task: \"" + task + "\" is not graph or node");
     c.numOutputs = intField(j, "num_outputs", source, 1, 1);
     c.readoutMlpLayers = intField(j, "readout_mlp_layers", source, 2, 0);
     if (c.readoutMlpLayers > 30 || (c.hiddenDim >> c.readoutMlpLayers) < 1)
@@ -384,7 +413,8 @@ GraphTransformerConfig parseGraphTransformerConfig(const json& j, const std::str
     if (!j.contains("node_input")) configError(source, "missing field \"node_input\"");
     c.nodeInput = parseInput(j["node_input"], "node_input", false, source);
     if (c.edgeFeatures) {
-        if (!j.contains("edge_input")) configError(source, "edge_features is true but \"edge_input\" is missing");
+        if (!j.contains("edge_input"))
+            configError(source, "edge_features is true but \"edge_input\" is missing");
         c.edgeInput = parseInput(j["edge_input"], "edge_input", true, source);
     }
     return c;
@@ -401,7 +431,9 @@ json graphTransformerConfigJson(const GraphTransformerConfig& c) {
            {"edge_features", c.edgeFeatures},
            {"attention_bias", c.attentionBias},
            {"lap_pe_dim", c.lapPeDim},
-           {"readout", c.readout == GtReadout::Mean ? "mean" : c.readout == GtReadout::Sum ? "sum" : "max"},
+           {"readout", c.readout == GtReadout::Mean  ? "mean"
+                       : c.readout == GtReadout::Sum ? "sum"
+                                                     : "max"},
            {"task", c.task == GtTask::Graph ? "graph" : "node"},
            {"num_outputs", c.numOutputs},
            {"readout_mlp_layers", c.readoutMlpLayers},
@@ -448,10 +480,15 @@ GraphTransformerWeights bindGraphTransformerWeights(const std::map<std::string, 
     if (c.edgeFeatures) {
         switch (c.edgeInput.kind) {
             case GtInputKind::Embedding:
-                w.embedE = LinearWeights{b.need("embedding_e.weight", {c.edgeInput.numEmbeddings, d}), {}};
+                w.embedE =
+                    LinearWeights{b.need("embedding_e.weight", {c.edgeInput.numEmbeddings, d}), {}};
                 break;
-            case GtInputKind::Linear: w.embedE = b.linear("embedding_e", d, c.edgeInput.width, true); break;
-            case GtInputKind::Constant: w.embedE = b.linear("embedding_e", d, 1, true); break;
+            case GtInputKind::Linear:
+                w.embedE = b.linear("embedding_e", d, c.edgeInput.width, true);
+                break;
+            case GtInputKind::Constant:
+                w.embedE = b.linear("embedding_e", d, 1, true);
+                break;
         }
     }
     for (int l = 0; l < c.numLayers; ++l) {
@@ -527,7 +564,8 @@ std::shared_ptr<const GraphTransformerModel> loadGraphTransformerModel(const fs:
     }
     model->configPath = model->folder / kConfigName;
     if (!isRegularFile(model->configPath))
-        throw io::FileError(model->configPath.string() + ": missing (a model needs its config.json)");
+        throw io::FileError(model->configPath.string() +
+                            ": missing (a model needs its config.json)");
     json j;
     try {
         j = json::parse(io::readFileBytes(model->configPath, kMaxConfigBytes));
@@ -578,7 +616,8 @@ Tensor laplacianPositionalEncoding(const Graph& g, int k) {
                 sign = col[i] < 0 ? -1.0 : 1.0;
                 break;
             }
-        for (size_t i = 0; i < n; ++i) o[i * size_t(k) + size_t(c)] = float(sign * col[Eigen::Index(i)]);
+        for (size_t i = 0; i < n; ++i)
+            o[i * size_t(k) + size_t(c)] = float(sign * col[Eigen::Index(i)]);
     }
     return out;
 }
@@ -598,15 +637,17 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
         throw std::invalid_argument("full-graph attention over " + std::to_string(n) +
                                     " nodes: the model runs N(N-1) messages, limited to " +
                                     std::to_string(kMaxFullGraphNodes) + " nodes");
-    if (options.captureAttention && uint64_t(heads) * n * n * sizeof(float) > kMaxAttentionCaptureBytes)
+    if (options.captureAttention &&
+        uint64_t(heads) * n * n * sizeof(float) > kMaxAttentionCaptureBytes)
         throw std::invalid_argument("capturing attention of " + std::to_string(n) + " nodes x " +
                                     std::to_string(heads) + " heads needs more than " +
                                     std::to_string(kMaxAttentionCaptureBytes >> 20) +
                                     " MiB per layer (dense [heads, N, N])");
     for (size_t l = 0; l < options.headMask.size(); ++l) {
         if (l >= size_t(c.numLayers) && !options.headMask[l].empty())
-            throw std::invalid_argument("head mask for layer " + std::to_string(l) + "; the model has " +
-                                        std::to_string(c.numLayers) + " layers");
+            throw std::invalid_argument("head mask for layer " + std::to_string(l) +
+                                        "; the model has " + std::to_string(c.numLayers) +
+                                        " layers");
         if (options.headMask[l].size() > size_t(heads))
             throw std::invalid_argument("head mask for layer " + std::to_string(l) + " lists " +
                                         std::to_string(options.headMask[l].size()) +
@@ -615,8 +656,9 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
     for (size_t l = 0; l < options.keepNodes.size(); ++l)
         for (uint32_t v : options.keepNodes[l])
             if (v >= n)
-                throw std::invalid_argument("keep-set of layer " + std::to_string(l) + " names node " +
-                                            std::to_string(v) + "; the graph has " + std::to_string(n));
+                throw std::invalid_argument("keep-set of layer " + std::to_string(l) +
+                                            " names node " + std::to_string(v) +
+                                            "; the graph has " + std::to_string(n));
 
     GtRunResult result;
     // Input embedding h⁰ [N, d].
@@ -624,18 +666,21 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
     if (c.nodeInput.kind == GtInputKind::Embedding) {
         const AttrColumn& col = inputColumn(g.nodeAttrs(), c.nodeInput, "node");
         const auto table = w.embedH.weight.matrix();
-        for (size_t i = 0; i < n; ++i) h.row(Eigen::Index(i)) = table.row(categoryOf(col, i, c.nodeInput, "node"));
+        for (size_t i = 0; i < n; ++i)
+            h.row(Eigen::Index(i)) = table.row(categoryOf(col, i, c.nodeInput, "node"));
     } else {
         const AttrColumn& col = inputColumn(g.nodeAttrs(), c.nodeInput, "node");
         RowMatrix x(Eigen::Index(n), c.nodeInput.width);
-        for (size_t i = 0; i < n; ++i) readReals(col, i, c.nodeInput, "node", &x(Eigen::Index(i), 0));
+        for (size_t i = 0; i < n; ++i)
+            readReals(col, i, c.nodeInput, "node", &x(Eigen::Index(i), 0));
         h = applyLinear(x, w.embedH);
     }
     if (c.lapPeDim > 0) {
         if (options.lapPe) {
             if (options.lapPe->shape() != Tensor::Shape{int64_t(n), c.lapPeDim})
-                throw std::invalid_argument("LapPE given with shape " + shapeText(options.lapPe->shape()) +
-                                            "; expected " + shapeText({int64_t(n), c.lapPeDim}));
+                throw std::invalid_argument("LapPE given with shape " +
+                                            shapeText(options.lapPe->shape()) + "; expected " +
+                                            shapeText({int64_t(n), c.lapPeDim}));
             result.lapPe = options.lapPe->clone();
         } else {
             result.lapPe = laplacianPositionalEncoding(g, c.lapPeDim);
@@ -658,15 +703,18 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
         } else if (spec.kind == GtInputKind::Embedding) {
             const AttrColumn& col = inputColumn(g.edgeAttrs(), spec, "edge");
             std::vector<int64_t> catOfEdge(g.edgeCount());
-            for (size_t ei = 0; ei < g.edgeCount(); ++ei) catOfEdge[ei] = categoryOf(col, ei, spec, "edge");
+            for (size_t ei = 0; ei < g.edgeCount(); ++ei)
+                catOfEdge[ei] = categoryOf(col, ei, spec, "edge");
             const auto table = w.embedE->weight.matrix();
             for (size_t k = 0; k < m; ++k)
-                e.row(Eigen::Index(k)) = table.row(msg.edge[k] < 0 ? spec.nonEdgeIndex : catOfEdge[size_t(msg.edge[k])]);
+                e.row(Eigen::Index(k)) =
+                    table.row(msg.edge[k] < 0 ? spec.nonEdgeIndex : catOfEdge[size_t(msg.edge[k])]);
         } else {
             const AttrColumn& col = inputColumn(g.edgeAttrs(), spec, "edge");
             RowMatrix x = RowMatrix::Zero(Eigen::Index(m), spec.width);
             for (size_t k = 0; k < m; ++k)
-                if (msg.edge[k] >= 0) readReals(col, size_t(msg.edge[k]), spec, "edge", &x(Eigen::Index(k), 0));
+                if (msg.edge[k] >= 0)
+                    readReals(col, size_t(msg.edge[k]), spec, "edge", &x(Eigen::Index(k), 0));
             e = applyLinear(x, *w.embedE);
         }
     }
@@ -707,42 +755,46 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
         if (c.edgeFeatures) eAttn = RowMatrix::Zero(Eigen::Index(m), Eigen::Index(d));
         std::fill(weights.begin(), weights.end(), 0.0f);
 
-        tbb::parallel_for(tbb::blocked_range<size_t>(0, n), [&](const tbb::blocked_range<size_t>& r) {
-            std::vector<float> wv(static_cast<size_t>(dk));
-            for (size_t i = r.begin(); i != r.end(); ++i) {
-                if (!alive[i]) continue;
-                for (int hh = 0; hh < heads; ++hh) {
-                    const Eigen::Index off = Eigen::Index(hh) * dk;
-                    std::fill(wv.begin(), wv.end(), 0.0f);
-                    float z = 0.0f;
-                    for (uint64_t p = inOffsets[i]; p < inOffsets[i + 1]; ++p) {
-                        const uint32_t mi = inMessages[p];
-                        const uint32_t j = msg.source[mi];
-                        if (!alive[j]) continue;
-                        float total = 0.0f;
-                        for (int t = 0; t < dk; ++t) {
-                            float prod = q(Eigen::Index(i), off + t) * k(j, off + t) * invSqrtDk;
-                            if (c.edgeFeatures) {
-                                prod *= pe(mi, off + t);
-                                if (!masked[size_t(hh)]) eAttn(mi, off + t) = prod;
+        tbb::parallel_for(
+            tbb::blocked_range<size_t>(0, n), [&](const tbb::blocked_range<size_t>& r) {
+                std::vector<float> wv(static_cast<size_t>(dk));
+                for (size_t i = r.begin(); i != r.end(); ++i) {
+                    if (!alive[i]) continue;
+                    for (int hh = 0; hh < heads; ++hh) {
+                        const Eigen::Index off = Eigen::Index(hh) * dk;
+                        std::fill(wv.begin(), wv.end(), 0.0f);
+                        float z = 0.0f;
+                        for (uint64_t p = inOffsets[i]; p < inOffsets[i + 1]; ++p) {
+                            const uint32_t mi = inMessages[p];
+                            const uint32_t j = msg.source[mi];
+                            if (!alive[j]) continue;
+                            float total = 0.0f;
+                            for (int t = 0; t < dk; ++t) {
+                                float prod =
+                                    q(Eigen::Index(i), off + t) * k(j, off + t) * invSqrtDk;
+                                if (c.edgeFeatures) {
+                                    prod *= pe(mi, off + t);
+                                    if (!masked[size_t(hh)]) eAttn(mi, off + t) = prod;
+                                }
+                                total += prod;
                             }
-                            total += prod;
+                            const float s = std::exp(std::clamp(total, -kScoreClamp, kScoreClamp));
+                            weights[size_t(mi) * size_t(heads) + size_t(hh)] = s;
+                            z += s;
+                            for (int t = 0; t < dk; ++t) wv[size_t(t)] += s * v(j, off + t);
                         }
-                        const float s = std::exp(std::clamp(total, -kScoreClamp, kScoreClamp));
-                        weights[size_t(mi) * size_t(heads) + size_t(hh)] = s;
-                        z += s;
-                        for (int t = 0; t < dk; ++t) wv[size_t(t)] += s * v(j, off + t);
+                        // Without edge features the repo divides by z alone, and a node without
+                        // incoming messages would get 0/0; it gets 0 here.
+                        const float denom =
+                            c.edgeFeatures ? z + kAttentionEpsilon : (z > 0.0f ? z : 1.0f);
+                        for (uint64_t p = inOffsets[i]; p < inOffsets[i + 1]; ++p)
+                            weights[size_t(inMessages[p]) * size_t(heads) + size_t(hh)] /= denom;
+                        if (masked[size_t(hh)]) continue;
+                        for (int t = 0; t < dk; ++t)
+                            hAttn(Eigen::Index(i), off + t) = wv[size_t(t)] / denom;
                     }
-                    // Without edge features the repo divides by z alone, and a node without
-                    // incoming messages would get 0/0; it gets 0 here.
-                    const float denom = c.edgeFeatures ? z + kAttentionEpsilon : (z > 0.0f ? z : 1.0f);
-                    for (uint64_t p = inOffsets[i]; p < inOffsets[i + 1]; ++p)
-                        weights[size_t(inMessages[p]) * size_t(heads) + size_t(hh)] /= denom;
-                    if (masked[size_t(hh)]) continue;
-                    for (int t = 0; t < dk; ++t) hAttn(Eigen::Index(i), off + t) = wv[size_t(t)] / denom;
                 }
-            }
-        });
+            });
 
         applyStream(h, hAttn, lw.node, c);
         for (size_t i = 0; i < n; ++i)
@@ -752,12 +804,13 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
             RowMatrix updated = e;
             applyStream(updated, eAttn, *lw.edge, c);
             for (size_t mi = 0; mi < m; ++mi)
-                if (alive[msg.source[mi]] && alive[msg.target[mi]]) e.row(Eigen::Index(mi)) = updated.row(Eigen::Index(mi));
+                if (alive[msg.source[mi]] && alive[msg.target[mi]])
+                    e.row(Eigen::Index(mi)) = updated.row(Eigen::Index(mi));
         }
 
         const bool capture = options.captureLayers.empty() ||
-                             std::find(options.captureLayers.begin(), options.captureLayers.end(), l) !=
-                                 options.captureLayers.end();
+                             std::find(options.captureLayers.begin(), options.captureLayers.end(),
+                                       l) != options.captureLayers.end();
         GtLayerCapture& cap = result.layers[size_t(l)];
         cap.present = alive;
         if (capture && options.captureAttention) {
@@ -793,14 +846,18 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
         for (size_t i = 0; i < n; ++i) {
             if (!alive[i]) continue;
             const auto row = h.row(Eigen::Index(i));
-            if (c.readout == GtReadout::Max) pooled = count == 0 ? RowMatrix(row) : RowMatrix(pooled.cwiseMax(row));
-            else pooled += row;
+            if (c.readout == GtReadout::Max)
+                pooled = count == 0 ? RowMatrix(row) : RowMatrix(pooled.cwiseMax(row));
+            else
+                pooled += row;
             ++count;
         }
-        if (count == 0) throw std::invalid_argument("the keep-sets remove every node; nothing to read out");
+        if (count == 0)
+            throw std::invalid_argument("the keep-sets remove every node; nothing to read out");
         if (c.readout == GtReadout::Mean) pooled /= float(count);
         const RowMatrix out = mlp(pooled);
-        result.output = Tensor({c.numOutputs}, std::vector<float>(out.data(), out.data() + out.size()));
+        result.output =
+            Tensor({c.numOutputs}, std::vector<float>(out.data(), out.data() + out.size()));
     }
     result.messageSource = msg.source;
     result.messageTarget = msg.target;

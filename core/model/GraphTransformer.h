@@ -114,7 +114,7 @@ bool isGraphTransformerConfig(const nlohmann::json& json);
 
 /// LayerNorm (weight, bias) or BatchNorm1d (weight, bias, running mean and variance).
 struct GtNormWeights {
-    Tensor weight, bias;          ///< [d]
+    Tensor weight, bias;             ///< [d]
     Tensor runningMean, runningVar;  ///< [d], BatchNorm only
 };
 
@@ -128,7 +128,7 @@ struct GtStreamWeights {
 
 struct GtLayerWeights {
     LinearWeights q, k, v;
-    std::optional<LinearWeights> projE;   ///< edge features only
+    std::optional<LinearWeights> projE;  ///< edge features only
     GtStreamWeights node;
     std::optional<GtStreamWeights> edge;  ///< edge features only
 };
@@ -146,7 +146,7 @@ struct GtLayerWeights {
 /// num_batches_tracked buffers are ignored; any other tensor the config does not use is an error
 /// (a checkpoint of another configuration, or WL positional encodings, which we do not run).
 struct GraphTransformerWeights {
-    LinearWeights embedH;   ///< Embedding: weight [vocab, d] (no bias); Linear: [d, width]
+    LinearWeights embedH;  ///< Embedding: weight [vocab, d] (no bias); Linear: [d, width]
     std::optional<LinearWeights> embedLapPe;
     std::optional<LinearWeights> embedE;
     std::vector<GtLayerWeights> layers;

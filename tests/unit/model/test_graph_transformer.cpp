@@ -35,7 +35,8 @@ std::vector<std::string> fixtureNames() {
     std::vector<std::string> names;
     if (!fs::exists(kFixtures)) return names;
     for (const auto& entry : fs::directory_iterator(kFixtures))
-        if (fs::exists(entry.path() / "expected.safetensors")) names.push_back(entry.path().filename().string());
+        if (fs::exists(entry.path() / "expected.safetensors"))
+            names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
 }
@@ -47,7 +48,8 @@ nlohmann::json readJson(const fs::path& path) {
     return nlohmann::json::parse(ss.str());
 }
 
-void expectClose(const Tensor& actual, const Tensor& expected, float tolerance, const std::string& what) {
+void expectClose(const Tensor& actual, const Tensor& expected, float tolerance,
+                 const std::string& what) {
     ASSERT_EQ(actual.shape(), expected.shape()) << what;
     float worst = 0.0f;
     size_t worstAt = 0;
@@ -58,8 +60,9 @@ void expectClose(const Tensor& actual, const Tensor& expected, float tolerance, 
             worstAt = i;
         }
     }
-    EXPECT_LE(worst, tolerance) << what << ": element " << worstAt << " is " << actual.data()[worstAt]
-                                << ", reference " << expected.data()[worstAt];
+    EXPECT_LE(worst, tolerance) << what << ": element " << worstAt << " is "
+                                << actual.data()[worstAt] << ", reference "
+                                << expected.data()[worstAt];
 }
 
 const Tensor& tensorOf(const checkpoint::SafeTensors& st, const std::string& name) {
@@ -81,7 +84,8 @@ Graph fixtureGraph(const checkpoint::SafeTensors& st, const GraphTransformerConf
     if (c.nodeInput.kind == GtInputKind::Embedding) {
         AttrColumn& col = g.nodeAttrs().add(c.nodeInput.attribute, AttrKind::Discrete, width);
         for (size_t i = 0; i < n; ++i)
-            for (uint32_t k = 0; k < width; ++k) col.setInt(i, int64_t(nodes.data()[i * width + k]), k);
+            for (uint32_t k = 0; k < width; ++k)
+                col.setInt(i, int64_t(nodes.data()[i * width + k]), k);
     } else {
         AttrColumn& col = g.nodeAttrs().add(c.nodeInput.attribute, AttrKind::Continuous, width);
         for (size_t i = 0; i < n; ++i)
@@ -98,7 +102,8 @@ Graph fixtureGraph(const checkpoint::SafeTensors& st, const GraphTransformerConf
 std::vector<std::vector<uint32_t>> keepSets(const checkpoint::SafeTensors& st) {
     std::vector<std::vector<uint32_t>> out;
     for (const auto& layer : nlohmann::json::parse(st.metadata.at("keep")))
-        out.push_back(layer.is_null() ? std::vector<uint32_t>{} : layer.get<std::vector<uint32_t>>());
+        out.push_back(layer.is_null() ? std::vector<uint32_t>{}
+                                      : layer.get<std::vector<uint32_t>>());
     return out;
 }
 
@@ -129,8 +134,9 @@ void checkAgainstReference(const std::string& name, const std::string& weightsFi
     GtRunOptions masked;
     masked.lapPe = options.lapPe;
     masked.headMask = {{false, true}};
-    expectClose(runGraphTransformer(*model, g, masked).output, tensorOf(expected, "output_head_masked"),
-                kOutputTolerance, label + " output_head_masked");
+    expectClose(runGraphTransformer(*model, g, masked).output,
+                tensorOf(expected, "output_head_masked"), kOutputTolerance,
+                label + " output_head_masked");
 
     GtRunOptions kept;
     kept.lapPe = options.lapPe;
@@ -178,11 +184,12 @@ TEST_P(GraphTransformerFixture, LaplacianEigenvectorsMatchNumpy) {
             flipped = std::max(flipped, std::abs(a + b));
         }
         EXPECT_LE(std::min(same, flipped), kEigenvectorTolerance) << GetParam() << " column " << c;
-        EXPECT_LE(same, kEigenvectorTolerance) << GetParam() << " column " << c << ": sign convention";
+        EXPECT_LE(same, kEigenvectorTolerance)
+            << GetParam() << " column " << c << ": sign convention";
     }
     // The forward computing its own LapPE gives the reference's output.
-    expectClose(runGraphTransformer(*model, g).output, tensorOf(expected, "output"), kOutputTolerance,
-                GetParam() + " output with computed LapPE");
+    expectClose(runGraphTransformer(*model, g).output, tensorOf(expected, "output"),
+                kOutputTolerance, GetParam() + " output with computed LapPE");
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, GraphTransformerFixture, ::testing::ValuesIn(fixtureNames()),
@@ -219,7 +226,9 @@ TEST(GraphTransformerLapPe, PathOfThreeByHand) {
 
 const std::string kEdgeFixture = "sparse_edge_batch";
 
-nlohmann::json fixtureConfig() { return readJson(kFixtures / kEdgeFixture / "config.json"); }
+nlohmann::json fixtureConfig() {
+    return readJson(kFixtures / kEdgeFixture / "config.json");
+}
 
 std::string parseError(const nlohmann::json& j) {
     try {
@@ -235,7 +244,8 @@ TEST(GraphTransformerConfig, BadFieldsAreNamed) {
     EXPECT_EQ(parseError(j), "");
     auto heads = j;
     heads["num_heads"] = 3;
-    EXPECT_NE(parseError(heads).find("not a multiple of num_heads 3"), std::string::npos) << parseError(heads);
+    EXPECT_NE(parseError(heads).find("not a multiple of num_heads 3"), std::string::npos)
+        << parseError(heads);
     auto norm = j;
     norm["norm"] = "group";
     EXPECT_NE(parseError(norm).find("norm: \"group\""), std::string::npos) << parseError(norm);
@@ -255,7 +265,9 @@ TEST(GraphTransformerConfig, BadFieldsAreNamed) {
     mlp["readout_mlp_layers"] = 4;  // 8 >> 4 == 0
     EXPECT_NE(parseError(mlp).find("readout_mlp_layers"), std::string::npos);
     EXPECT_TRUE(isGraphTransformerConfig(j));
-    EXPECT_EQ(parseGraphTransformerConfig(graphTransformerConfigJson(parseGraphTransformerConfig(j, "c")), "c").nodeInput.numEmbeddings,
+    EXPECT_EQ(parseGraphTransformerConfig(
+                  graphTransformerConfigJson(parseGraphTransformerConfig(j, "c")), "c")
+                  .nodeInput.numEmbeddings,
               6);
 }
 
@@ -270,14 +282,16 @@ std::string bindError(std::map<std::string, Tensor> tensors) {
 }
 
 TEST(GraphTransformerWeights, MissingAndMisshapedTensorsAreNamed) {
-    const auto tensors = checkpoint::readSafeTensors(kFixtures / kEdgeFixture / "model.safetensors").tensors;
+    const auto tensors =
+        checkpoint::readSafeTensors(kFixtures / kEdgeFixture / "model.safetensors").tensors;
     EXPECT_EQ(bindError(tensors), "");
     auto missing = tensors;
     missing.erase("layers.1.attention.K.weight");
     EXPECT_EQ(bindError(missing), "model.safetensors: missing tensor layers.1.attention.K.weight");
     auto missingBn = tensors;
     missingBn.erase("layers.0.batch_norm2_e.running_var");
-    EXPECT_EQ(bindError(missingBn), "model.safetensors: missing tensor layers.0.batch_norm2_e.running_var");
+    EXPECT_EQ(bindError(missingBn),
+              "model.safetensors: missing tensor layers.0.batch_norm2_e.running_var");
     auto shape = tensors;
     shape["embedding_h.weight"] = Tensor({5, 8});
     EXPECT_EQ(bindError(shape),
@@ -289,16 +303,19 @@ TEST(GraphTransformerWeights, MissingAndMisshapedTensorsAreNamed) {
     EXPECT_NE(bindError(var).find("running_var: element 3 is negative"), std::string::npos);
     auto wl = tensors;
     wl["embedding_wl_pos_enc.weight"] = Tensor({10, 8});
-    EXPECT_EQ(bindError(wl), "model.safetensors: tensor embedding_wl_pos_enc.weight is not part of the "
-                             "configured model (WL positional encodings are not supported)");
+    EXPECT_EQ(bindError(wl),
+              "model.safetensors: tensor embedding_wl_pos_enc.weight is not part of the "
+              "configured model (WL positional encodings are not supported)");
     // A checkpoint with edge features under a config without them.
     auto config = fixtureConfig();
     config["edge_features"] = false;
     try {
-        bindGraphTransformerWeights(tensors, parseGraphTransformerConfig(config, "c"), "model.safetensors");
+        bindGraphTransformerWeights(tensors, parseGraphTransformerConfig(config, "c"),
+                                    "model.safetensors");
         ADD_FAILURE() << "bound an edge-feature checkpoint without edge features";
     } catch (const io::ParseError& e) {
-        EXPECT_NE(std::string(e.what()).find("missing tensor layers.0.O.weight"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("missing tensor layers.0.O.weight"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -315,7 +332,8 @@ TEST(GraphTransformerModelFolder, MissingFilesAreNamed) {
         EXPECT_NE(std::string(e.what()).find("config.json"), std::string::npos) << e.what();
     }
     EXPECT_FALSE(isGraphTransformerModelPath(dir));
-    std::ofstream(dir / "config.json") << "{\"model_type\": \"graph_transformer\", \"hidden_dim\": 8}";
+    std::ofstream(dir / "config.json")
+        << "{\"model_type\": \"graph_transformer\", \"hidden_dim\": 8}";
     EXPECT_TRUE(isGraphTransformerModelPath(dir));
     EXPECT_THROW(loadGraphTransformerModel(dir), io::ParseError);
     fs::remove_all(dir);
@@ -348,14 +366,17 @@ TEST(GraphTransformerRun, BadInputsAreNamed) {
     EXPECT_EQ(runError(smallMolecule()), "");
     Graph noAtoms = smallMolecule();
     noAtoms.nodeAttrs().remove("atom");
-    EXPECT_NE(runError(noAtoms).find("no node attribute \"atom\""), std::string::npos) << runError(noAtoms);
+    EXPECT_NE(runError(noAtoms).find("no node attribute \"atom\""), std::string::npos)
+        << runError(noAtoms);
     Graph bigCategory = smallMolecule();
     bigCategory.nodeAttrs().find("atom")->setInt(2, 6);
-    EXPECT_NE(runError(bigCategory).find("node 2: attribute \"atom\" gives category 6"), std::string::npos)
+    EXPECT_NE(runError(bigCategory).find("node 2: attribute \"atom\" gives category 6"),
+              std::string::npos)
         << runError(bigCategory);
     Graph badBond = smallMolecule();
     badBond.edgeAttrs().find("bond")->setInt(1, 4);  // + offset 1 = 5 ≥ num_embeddings 5
-    EXPECT_NE(runError(badBond).find("edge 1: attribute \"bond\" gives category 5"), std::string::npos)
+    EXPECT_NE(runError(badBond).find("edge 1: attribute \"bond\" gives category 5"),
+              std::string::npos)
         << runError(badBond);
     Graph missingValue = smallMolecule();
     missingValue.nodeAttrs().find("atom")->setPresent(1, false);
@@ -369,7 +390,8 @@ TEST(GraphTransformerRun, BadInputsAreNamed) {
     EXPECT_NE(runError(smallMolecule(), keep).find("names node 7"), std::string::npos);
     GtRunOptions pe;
     pe.lapPe = Tensor({3, 2});
-    EXPECT_NE(runError(smallMolecule(), pe).find("expected [3, 3]"), std::string::npos) << runError(smallMolecule(), pe);
+    EXPECT_NE(runError(smallMolecule(), pe).find("expected [3, 3]"), std::string::npos)
+        << runError(smallMolecule(), pe);
     EXPECT_NE(runError(Graph()).find("no nodes"), std::string::npos);
 
     // Limits checked before anything of the graph's size is allocated.
@@ -390,7 +412,8 @@ TEST(GraphTransformerRun, FullGraphSizeIsLimited) {
         runGraphTransformer(*model, big);
         ADD_FAILURE() << "ran a full graph past the limit";
     } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find("limited to 2048 nodes"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("limited to 2048 nodes"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -455,7 +478,8 @@ TEST(GraphTransformerDemo, HeldOutMaeMatchesCard) {
     ASSERT_EQ(graphs.size(), truth.size());
     double total = 0.0;
     for (size_t i = 0; i < graphs.size(); ++i)
-        total += std::abs(double(runGraphTransformer(*model, graphs[i]).output.data()[0]) - truth[i]);
+        total +=
+            std::abs(double(runGraphTransformer(*model, graphs[i]).output.data()[0]) - truth[i]);
     const double mae = total / double(truth.size());
     EXPECT_NEAR(mae, cardNumber("Held-out MAE"), kCardRounding);
     EXPECT_LT(mae, cardNumber("Mean-predictor MAE") / 3.0);
@@ -464,7 +488,8 @@ TEST(GraphTransformerDemo, HeldOutMaeMatchesCard) {
 TEST(GraphTransformerDemo, MatchesReferenceOnHeldOutMolecules) {
     const auto model = loadGraphTransformerModel(kDemo);
     const auto graphs = io::readGraphs(kResources / "graphs" / "tpsa-heldout.smi");
-    const auto summary = readJson(kResources / "models" / "recipes" / "graph_transformer_tpsa-summary.json");
+    const auto summary =
+        readJson(kResources / "models" / "recipes" / "graph_transformer_tpsa-summary.json");
     ASSERT_GE(summary.at("parity").size(), 10u);
     for (const auto& item : summary.at("parity")) {
         const size_t index = item.at("index").get<size_t>();
