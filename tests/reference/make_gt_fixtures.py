@@ -75,6 +75,14 @@ FIXTURES = [
                 "edge_input": {"kind": "embedding", "attribute": "bond", "column": 0,
                                "num_embeddings": 4, "offset": 1, "non_edge_index": 0}},
      "keep": [None, [0, 2, 4, 5, 6]]},
+    {"name": "full_linear_edge_layer", "seed": 16, "graph": CHORDED, "pt_nesting": None,
+     "config": {"norm": "layer", "full_graph": True, "edge_features": True, "lap_pe_dim": 2,
+                "readout": "mean", "task": "graph", "num_outputs": 2, "attention_bias": False,
+                "readout_mlp_layers": 2,
+                "node_input": {"kind": "embedding", "attribute": "atom", "column": 0,
+                               "num_embeddings": 6},
+                "edge_input": {"kind": "linear", "attribute": "w", "width": 2}},
+     "keep": [[0, 1, 3, 4, 5], None]},
     {"name": "sparse_const_edge_batch", "seed": 15, "graph": CHORDED, "pt_nesting": None,
      "config": {"norm": "batch", "full_graph": False, "edge_features": True, "lap_pe_dim": 0,
                 "readout": "sum", "task": "graph", "num_outputs": 1, "attention_bias": True,
@@ -143,6 +151,11 @@ def node_and_edge_inputs(cfg, graph, gen):
         edge_attr = torch.randint(0, ei["num_embeddings"] - off, (len(edges),), generator=gen)
         edge_vals = [int(v) + off for v in edge_attr]
         non_edge = ei.get("non_edge_index", 0)
+    elif cfg["edge_features"] and cfg["edge_input"]["kind"] == "linear":
+        width = cfg["edge_input"]["width"]
+        edge_attr = torch.randn(len(edges), width, generator=gen, dtype=torch.float64).float().double()
+        edge_vals = list(edge_attr)
+        non_edge = torch.zeros(width, dtype=torch.float64)  # full graph: pairs without an edge
     return node_attr, node_in, edge_attr, edge_vals, non_edge
 
 
@@ -159,7 +172,9 @@ def write_fixture(spec, out_root):
     src, dst, vals = ref.messages(n, graph["edges"], graph["directed"], cfg["full_graph"],
                                   edge_vals, non_edge)
     src_t, dst_t = torch.tensor(src), torch.tensor(dst)
-    edge_in = torch.tensor(vals) if cfg["edge_features"] else None
+    edge_in = None
+    if cfg["edge_features"]:
+        edge_in = torch.stack(vals) if cfg["edge_input"]["kind"] == "linear" else torch.tensor(vals)
 
     k = cfg["lap_pe_dim"]
     raw, eigenvalues = ref.laplacian_eigenvectors(n, graph["edges"], max(k, 1))

@@ -91,6 +91,13 @@ Graph fixtureGraph(const checkpoint::SafeTensors& st, const GraphTransformerConf
         for (size_t i = 0; i < n; ++i)
             for (uint32_t k = 0; k < width; ++k) col.setReal(i, nodes.data()[i * width + k], k);
     }
+    if (c.edgeFeatures && c.edgeInput.kind == GtInputKind::Linear) {
+        const Tensor& features = tensorOf(st, "edge_input");
+        const uint32_t w = uint32_t(features.dim(1));
+        AttrColumn& col = g.edgeAttrs().add(c.edgeInput.attribute, AttrKind::Continuous, w);
+        for (size_t e = 0; e < g.edgeCount(); ++e)
+            for (uint32_t k = 0; k < w; ++k) col.setReal(e, features.data()[e * w + k], k);
+    }
     if (c.edgeFeatures && c.edgeInput.kind == GtInputKind::Embedding) {
         const Tensor& cats = tensorOf(st, "edge_input");
         AttrColumn& col = g.edgeAttrs().add(c.edgeInput.attribute, AttrKind::Discrete, 1);
@@ -196,7 +203,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, GraphTransformerFixture, ::testing::ValuesIn(
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 TEST(GraphTransformerFixtures, AllPresent) {
-    EXPECT_EQ(fixtureNames().size(), 5u);
+    EXPECT_EQ(fixtureNames().size(), 6u);
 }
 
 // Path 0-1-2: A = [[0,1,0],[1,0,1],[0,1,0]], D = diag(1,2,1). L = I − D^-1/2 A D^-1/2 has
