@@ -85,6 +85,13 @@ int graphTransformerInfo(const std::filesystem::path& path, bool asJson) {
 }
 
 int graphTransformerRun(const CliArgs& a) {
+    // GraphGPT's run options have no meaning for a model without tokens.
+    for (const char* option : {"ids", "seed", "start", "path", "capture", "skip-layers", "row",
+                               "attention", "attention-budget", "backend", "threads", "top"})
+        if (a.value(option))
+            throw UsageError(std::string("--") + option +
+                             " does not apply to a Graph Transformer model (its tokens are the "
+                             "graph's nodes)");
     if (a.positional().size() != 2)
         throw UsageError(
             "usage: gtscope-cli run MODEL GRAPH[#N] [--head-mask L.H,...] [--out "
