@@ -585,6 +585,49 @@ std::shared_ptr<const GraphTransformerModel> loadGraphTransformerModel(const fs:
 
 // LapPE -------------------------------------------------------------------------------------
 
+namespace {
+
+/// Eigenvalues closer than this (chained) form one eigenspace.
+constexpr double kDegenerateTolerance = 1e-6;
+/// A projected unit vector shorter than this adds no direction to an eigenspace's basis.
+constexpr double kBasisResidualMin = 1e-4;
+
+/// Our basis of every eigenspace of dimension m > 1 (a solver may return any rotation of it,
+/// and which one changes with compiler flags): the projector P = V Vᵀ onto the space is unique,
+/// so P e_0, P e_1, … in node order are orthonormalized by Gram–Schmidt, skipping residuals
+/// below kBasisResidualMin, until m vectors are found. Eigenvalues ascending; 1-dimensional
+/// spaces stay as given. The reference implements the same (canonical_eigenspace_basis).
+Eigen::MatrixXd canonicalEigenspaceBasis(const Eigen::VectorXd& values,
+                                         const Eigen::MatrixXd& vectors) {
+    Eigen::MatrixXd out = vectors;
+    const Eigen::Index n = values.size();
+    for (Eigen::Index start = 0; start < n;) {
+        Eigen::Index end = start + 1;
+        while (end < n && values[end] - values[end - 1] < kDegenerateTolerance) ++end;
+        const Eigen::Index m = end - start;
+        if (m > 1) {
+            const Eigen::MatrixXd v = vectors.middleCols(start, m);
+            const Eigen::MatrixXd projector = v * v.transpose();
+            Eigen::Index found = 0;
+            for (Eigen::Index i = 0; i < n && found < m; ++i) {
+                Eigen::VectorXd r = projector.col(i);
+                for (Eigen::Index b = 0; b < found; ++b) {
+                    const auto u = out.col(start + b);
+                    r -= u.dot(r) * u;
+                }
+                const double norm = r.norm();
+                if (norm > kBasisResidualMin) out.col(start + found++) = r / norm;
+            }
+            // A rank-m projector always yields m directions; keep the solver's otherwise.
+            if (found < m) out.middleCols(start, m) = v;
+        }
+        start = end;
+    }
+    return out;
+}
+
+}  // namespace
+
 Tensor laplacianPositionalEncoding(const Graph& g, int k) {
     const size_t n = g.nodeCount();
     if (k < 0) throw std::invalid_argument("LapPE: negative dimension");
@@ -604,7 +647,8 @@ Tensor laplacianPositionalEncoding(const Graph& g, int k) {
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(lap);
     if (solver.info() != Eigen::Success)
         throw std::invalid_argument("LapPE: the eigendecomposition did not converge");
-    const Eigen::MatrixXd& vectors = solver.eigenvectors();
+    const Eigen::MatrixXd vectors =
+        canonicalEigenspaceBasis(solver.eigenvalues(), solver.eigenvectors());
     const int take = int(std::min<size_t>(size_t(k), n - 1));
     float* o = out.mutableData();
     for (int c = 0; c < take; ++c) {

@@ -190,8 +190,10 @@ std::shared_ptr<const GraphTransformerModel> loadGraphTransformerModel(
 /// the missing columns are zero.
 /// Sign: training flips each vector's sign at random; at inference we fix it — each column's
 /// entry of largest magnitude is positive, and among entries within 1e-6 of that magnitude the
-/// lowest node index decides. Vectors of a repeated eigenvalue are not unique (any basis of the
-/// eigenspace is as valid); ours is Eigen's.
+/// lowest node index decides. Vectors of a repeated eigenvalue (symmetric graphs) are not unique
+/// and a solver's choice changes with rounding, so we take a canonical basis of each such
+/// eigenspace: its projector applied to e_0, e_1, … in node order, Gram–Schmidt
+/// orthonormalized (eigenvalues within 1e-6 count as repeated).
 /// Dense eigendecomposition: O(N³); refused (std::invalid_argument) above kMaxLapPeNodes.
 inline constexpr size_t kMaxLapPeNodes = 4096;
 Tensor laplacianPositionalEncoding(const Graph& graph, int k);  // [N, k]

@@ -44,8 +44,9 @@ def laplacian_eigenvectors(num_nodes, undirected_pairs, k):
     """The k eigenvectors after the first of L = I − D^-1/2 A D^-1/2, by ascending eigenvalue
     (data/molecules.py laplacian_positional_encoding: degrees clipped to 1, numpy eig, argsort).
     A is 0/1 on node pairs joined by at least one edge (self loops and multi-edges ignored).
-    Graphs with fewer than k + 1 nodes get zero columns for the missing vectors. Returns the
-    eigenvectors before any sign convention, as float64 [N, k], and the eigenvalues [N]."""
+    Graphs with fewer than k + 1 nodes get zero columns for the missing vectors. Repeated
+    eigenvalues get canonical_eigenspace_basis. Returns the eigenvectors before any sign
+    convention, as float64 [N, k], and the eigenvalues [N]."""
     a = np.zeros((num_nodes, num_nodes))
     for u, v in undirected_pairs:
         if u != v:
@@ -55,12 +56,46 @@ def laplacian_eigenvectors(num_nodes, undirected_pairs, k):
     lap = np.eye(num_nodes) - n @ a @ n
     values, vectors = np.linalg.eigh(lap)
     order = np.argsort(values, kind="stable")
-    values, vectors = values[order], vectors[:, order]
+    values, vectors = values[order], canonical_eigenspace_basis(values[order], vectors[:, order])
     out = np.zeros((num_nodes, k))
     take = min(k, num_nodes - 1)
     if take > 0:
         out[:, :take] = vectors[:, 1:take + 1]
     return out, values
+
+
+DEGENERATE_TOLERANCE = 1e-6   # eigenvalues closer than this (chained) form one eigenspace
+BASIS_RESIDUAL_MIN = 1e-4     # a projected unit vector shorter than this adds no direction
+
+
+def canonical_eigenspace_basis(values, vectors):
+    """Our basis of an eigenspace of dimension m > 1, whose eigenvectors a solver may return in
+    any rotation: the projector P = V Vᵀ onto it is unique, so P e_0, P e_1, … (node order) are
+    orthonormalized by Gram–Schmidt, skipping those with a residual below BASIS_RESIDUAL_MIN,
+    until m vectors are found. Eigenvalues are ascending; 1-dimensional spaces stay as given."""
+    out = vectors.copy()
+    n = len(values)
+    start = 0
+    while start < n:
+        end = start + 1
+        while end < n and values[end] - values[end - 1] < DEGENERATE_TOLERANCE:
+            end += 1
+        if end - start > 1:
+            v = vectors[:, start:end]
+            p = v @ v.T
+            basis = []
+            for i in range(n):
+                r = p[:, i].copy()
+                for u in basis:
+                    r -= (u @ r) * u
+                norm = np.linalg.norm(r)
+                if norm > BASIS_RESIDUAL_MIN:
+                    basis.append(r / norm)
+                    if len(basis) == end - start:
+                        break
+            out[:, start:end] = np.stack(basis, axis=1)
+        start = end
+    return out
 
 
 def lap_pe_sign_convention(vectors):

@@ -14,7 +14,7 @@ outputs in expected.safetensors:
   output_kept          with node keep-sets (metadata "keep": JSON list per layer)
 
 Metadata: "directed", "lap_pe_distinct" ("1" when the graph's eigenvalues are distinct, so its
-eigenvectors are unique up to sign and the C++ solver must give these).
+eigenvectors are unique up to sign whatever the solver; repeated ones get the canonical basis).
 
 Run: OMP_NUM_THREADS=2 /usr/bin/python3 tests/reference/make_gt_fixtures.py [OUT_DIR]
 Seeded and deterministic. The reference runs in float64 from the float32 weights written.

@@ -193,9 +193,9 @@ def load_model():
 
 
 def reference_parity(model, count):
-    """The reference's predictions (float64) on the first `count` held-out molecules whose
-    Laplacian eigenvalues are distinct (their LapPE is unique up to sign, and the sign convention
-    makes it unique), for the C++ test to reproduce."""
+    """The reference's predictions (float64) on the first `count` held-out molecules of at least
+    lap_pe_dim + 1 atoms (LapPE from the reference's canonical eigenspace basis and sign
+    convention), for the C++ test to reproduce."""
     out = []
     with open(HELDOUT_SMI) as f:
         smiles = [line.split()[0] for line in f if line.strip()]
@@ -203,7 +203,7 @@ def reference_parity(model, count):
         g = featurize(smi)
         n = len(g["atoms"])
         raw, values = ref.laplacian_eigenvectors(n, g["edges"], CONFIG["lap_pe_dim"])
-        if n < CONFIG["lap_pe_dim"] + 1 or not np.all(np.diff(values) > 1e-3):
+        if n < CONFIG["lap_pe_dim"] + 1:
             continue
         lap = torch.tensor(ref.lap_pe_sign_convention(raw))
         src, dst, vals = ref.messages(n, g["edges"], False, False, g["bonds"], 0)
@@ -234,7 +234,7 @@ Output in Å² directly (the training normalization is folded into the last Line
 
 `tests/unit/model/test_graph_transformer.cpp` recomputes the held-out MAE with the C++ engine and
 checks it against this card, and checks the engine against the PyTorch reference's predictions
-on {len(s["parity"])} held-out molecules with distinct Laplacian eigenvalues (recorded in
+on the first {len(s["parity"])} held-out molecules of at least 9 atoms (recorded in
 `resources/models/recipes/graph_transformer_tpsa-summary.json`).
 
 ## Data
@@ -260,10 +260,10 @@ signs flipped at random per batch (as the repo trains), dropout 0, seed {s["seed
 single-threaded torch. Time: {s["train_seconds"]} s on one shared CPU core.
 
 ## Limits
-LapPE: at inference GTScope fixes each eigenvector's sign (largest-magnitude entry positive);
-for molecules with repeated Laplacian eigenvalues (symmetric ones) the eigenvectors are not
-unique, and the prediction depends on the solver's choice of basis (Eigen's here, numpy's in
-training). Molecules are featurized by atom type and bond type only. Targets are Daylight-tools
+LapPE: at inference GTScope fixes each eigenvector's sign (largest-magnitude entry positive)
+and, for repeated Laplacian eigenvalues (symmetric molecules), takes a canonical basis of the
+eigenspace; training saw numpy's arbitrary basis and random signs, so predictions on symmetric
+molecules rest on one of many equally valid encodings. Molecules are featurized by atom type and bond type only. Targets are Daylight-tools
 TPSA, which can differ a little from RDKit's.
 
 ## Retraining
