@@ -10,6 +10,8 @@
 
 #include "graph/Graph.h"
 #include "io/GraphIO.h"
+#include "model/ModelFolder.h"
+#include "model/Run.h"
 #include "tokenize/TokenSequence.h"
 
 namespace gts::cli {
@@ -59,6 +61,12 @@ uint64_t parseCount(const CliArgs& a, const std::string& name, uint64_t fallback
 std::pair<int, int> parseLayerRange(const std::string& text, int layers);
 /// A ratio in (0, 1]; a UsageError naming `what` otherwise.
 double parseRatio(const std::string& text, const std::string& what);
+/// The GraphGPT model a command runs on graphs: a model that does not load, or has no vocab
+/// file to turn graphs into ids, is a UsageError naming `path`.
+std::shared_ptr<const model::GraphGptModel> loadModelForGraphs(const std::string& path);
+/// The model's ids for a tokenized graph; a token outside the vocab is a UsageError naming
+/// `source`.
+model::SequenceInput modelInput(const model::GraphGptModel& m, const TokenSequence& seq, const std::string& source);
 /// "a,b, c" → {"a", "b", "c"} (empty parts dropped).
 std::vector<std::string> splitList(const std::string& text);
 

@@ -71,14 +71,7 @@ int runExport(const std::vector<std::string>& args) {
     }
 
     const std::string& modelPath = a.positional()[0];
-    std::shared_ptr<const model::GraphGptModel> m;
-    try {
-        m = model::loadGraphGptModel(modelPath);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
-    }
-    if (!m->hasVocab)
-        throw UsageError("the model has no vocab file, so graphs cannot be turned into ids (" + modelPath + ")");
+    const auto m = loadModelForGraphs(modelPath);
     const int L = m->config.numLayers, H = m->config.numHeads;
     std::optional<int> layer;
     if (auto l = a.value("layer")) layer = parseBounded(*l, "--layer", L);
@@ -97,12 +90,7 @@ int runExport(const std::vector<std::string>& args) {
     const std::string& source = a.positional()[1];
     Graph g = io::readGraph(source, graphReadOptions(a));
     const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
-    model::SequenceInput input;
-    try {
-        input.ids = seq.ids(m->vocab);
-    } catch (const std::exception& e) {
-        throw UsageError(std::string(e.what()) + " (" + source + ")");
-    }
+    const model::SequenceInput input = modelInput(*m, seq, source);
     const int query = a.value("query") ? parseBounded(*a.value("query"), "--query", int(input.ids.size())) : -1;
     model::RunOptions ro;
     ro.captureAttention = true;

@@ -43,14 +43,7 @@ int runRing(const std::vector<std::string>& args) {
     if (a.positional().size() != 2) throw UsageError("usage: " + usage);
 
     const std::string& modelPath = a.positional()[0];
-    std::shared_ptr<const model::GraphGptModel> m;
-    try {
-        m = model::loadGraphGptModel(modelPath);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
-    }
-    if (!m->hasVocab)
-        throw UsageError("the model has no vocab file, so graphs cannot be turned into ids (" + modelPath + ")");
+    const auto m = loadModelForGraphs(modelPath);
     const int layers = m->config.numLayers;
     const uint64_t layer = parseCount(a, "layer", 0);
     if (layer >= uint64_t(layers))
@@ -72,12 +65,7 @@ int runRing(const std::vector<std::string>& args) {
     const std::string& source = a.positional()[1];
     const Graph g = io::readGraph(source, graphReadOptions(a));
     const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
-    model::SequenceInput input;
-    try {
-        input.ids = seq.ids(m->vocab);
-    } catch (const std::exception& e) {
-        throw UsageError(std::string(e.what()) + " (" + source + ")");
-    }
+    const model::SequenceInput input = modelInput(*m, seq, source);
     model::RunOptions ro;
     ro.captureKeys = ro.captureValues = true;
     ro.captureLayers = {int(layer)};

@@ -67,23 +67,11 @@ int runSaliency(const std::vector<std::string>& args) {
     else throw UsageError("--target " + targetName + ": expected last or all");
 
     const std::string& modelPath = a.positional()[0];
-    std::shared_ptr<const model::GraphGptModel> m;
-    try {
-        m = model::loadGraphGptModel(modelPath);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
-    }
-    if (!m->hasVocab)
-        throw UsageError("the model has no vocab file, so graphs cannot be turned into ids (" + modelPath + ")");
+    const auto m = loadModelForGraphs(modelPath);
     const std::string& source = a.positional()[1];
     const Graph g = io::readGraph(source, graphReadOptions(a));
     const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
-    model::SequenceInput input;
-    try {
-        input.ids = seq.ids(m->vocab);
-    } catch (const std::exception& e) {
-        throw UsageError(std::string(e.what()) + " (" + source + ")");
-    }
+    const model::SequenceInput input = modelInput(*m, seq, source);
     if (method == "flow" && static_cast<int64_t>(input.ids.size()) > analysis::kMaxFlowPositions)
         throw UsageError("attention flow of " + std::to_string(input.ids.size()) + " positions (" + source +
                          "): exact max-flow is limited to " + std::to_string(analysis::kMaxFlowPositions) +

@@ -32,23 +32,10 @@ int createSession(const std::vector<std::string>& args) {
     if (!out) throw UsageError(std::string("session create needs -o FILE; ") + kUsage);
     const std::string modelPath = a.positional()[0];
     const std::string source = a.positional()[1];
-    std::shared_ptr<const model::GraphGptModel> m;
-    try {
-        m = model::loadGraphGptModel(modelPath);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
-    }
-    if (!m->hasVocab)
-        throw UsageError("the model has no vocab file, so graphs cannot be turned into ids (" +
-                         modelPath + ")");
+    const auto m = loadModelForGraphs(modelPath);
     const Graph g = io::readGraph(source, graphReadOptions(a));
     const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
-    model::SequenceInput input;
-    try {
-        input.ids = seq.ids(m->vocab);
-    } catch (const std::exception& e) {
-        throw UsageError(std::string(e.what()) + " (" + source + ")");
-    }
+    const model::SequenceInput input = modelInput(*m, seq, source);
     model::RunOptions options;
     options.captureAttention = true;
     const model::RunResult run = model::runGraphGpt(*m, {input}, options).front();

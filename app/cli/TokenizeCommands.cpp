@@ -225,6 +225,28 @@ int tokenizeAll(const CliArgs& a, const TokenizeOptions& options) {
 
 }  // namespace
 
+std::shared_ptr<const model::GraphGptModel> loadModelForGraphs(const std::string& path) {
+    std::shared_ptr<const model::GraphGptModel> m;
+    try {
+        m = model::loadGraphGptModel(path);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(e.what()) + " (" + path + ")");
+    }
+    if (!m->hasVocab)
+        throw UsageError("the model has no vocab file, so graphs cannot be turned into ids (" + path + ")");
+    return m;
+}
+
+model::SequenceInput modelInput(const model::GraphGptModel& m, const TokenSequence& seq, const std::string& source) {
+    model::SequenceInput input;
+    try {
+        input.ids = seq.ids(m.vocab);
+    } catch (const std::exception& e) {
+        throw UsageError(std::string(e.what()) + " (" + source + ")");
+    }
+    return input;
+}
+
 TokenSequence tokenizeWithArgs(const CliArgs& a, const Graph& g, const TokenizeOptions& options,
                                const std::string& source) {
     std::optional<NodeId> start;
