@@ -15,6 +15,7 @@
 #include "checkpoint/SafeTensors.h"
 #include "checkpoint/TorchCheckpoint.h"
 #include "io/GraphIO.h"
+#include "model/Run.h"
 
 namespace gts::model {
 
@@ -406,6 +407,11 @@ GraphTransformerConfig parseGraphTransformerConfig(const json& j, const std::str
     else
         configError(source, "task: \"" + task + "\" is not graph or node");
     c.numOutputs = intField(j, "num_outputs", source, 1, 1);
+    try {
+        c.objective = parseNodeObjective(stringField(j, "objective", source, "regression"));
+    } catch (const std::invalid_argument& e) {
+        configError(source, std::string("objective: ") + e.what());
+    }
     c.readoutMlpLayers = intField(j, "readout_mlp_layers", source, 2, 0);
     if (c.readoutMlpLayers > 30 || (c.hiddenDim >> c.readoutMlpLayers) < 1)
         configError(source, "readout_mlp_layers " + std::to_string(c.readoutMlpLayers) +
@@ -436,6 +442,7 @@ json graphTransformerConfigJson(const GraphTransformerConfig& c) {
                                                      : "max"},
            {"task", c.task == GtTask::Graph ? "graph" : "node"},
            {"num_outputs", c.numOutputs},
+           {"objective", nodeObjectiveName(c.objective)},
            {"readout_mlp_layers", c.readoutMlpLayers},
            {"node_input", inputJson(c.nodeInput)}};
     if (c.edgeFeatures) j["edge_input"] = inputJson(c.edgeInput);
@@ -778,6 +785,7 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
     result.layers.resize(size_t(c.numLayers));
     std::vector<float> weights(m * size_t(heads));
     for (int l = 0; l < c.numLayers; ++l) {
+        if (options.cancel && options.cancel->load()) throw RunCancelled();
         const GtLayerWeights& lw = w.layers[size_t(l)];
         if (size_t(l) < options.keepNodes.size() && !options.keepNodes[size_t(l)].empty()) {
             std::vector<uint8_t> kept(n, 0);

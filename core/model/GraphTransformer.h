@@ -43,6 +43,7 @@
 
 #include "graph/Graph.h"
 #include "model/GraphGptWeights.h"
+#include "model/NodeModel.h"
 #include "tensor/Tensor.h"
 
 namespace gts::model {
@@ -76,7 +77,8 @@ struct GtInputSpec {
 ///   {"model_type": "graph_transformer", "hidden_dim": 64, "num_heads": 8, "num_layers": 10,
 ///    "norm": "batch"|"layer", "residual": true, "full_graph": false, "edge_features": true,
 ///    "attention_bias": false, "lap_pe_dim": 8, "readout": "mean"|"sum"|"max",
-///    "task": "graph"|"node", "num_outputs": 1, "readout_mlp_layers": 2,
+///    "task": "graph"|"node", "num_outputs": 1, "objective": "regression"|"classification"|
+///    "multilabel" (optional, default regression), "readout_mlp_layers": 2,
 ///    "node_input": {"kind": "embedding", "attribute": "feat", "column": 0,
 ///                   "num_embeddings": 119, "offset": 0},
 ///    "edge_input": {"kind": "embedding"|"linear"|"constant", "attribute": "feat", "column": 0,
@@ -97,6 +99,8 @@ struct GraphTransformerConfig {
     GtReadout readout = GtReadout::Mean;
     GtTask task = GtTask::Graph;
     int numOutputs = 1;
+    /// How the output is read (config "objective", default regression).
+    NodeObjective objective = NodeObjective::Regression;
     /// MLPReadout's L: the number of halving hidden Linears.
     int readoutMlpLayers = 2;
     GtInputSpec nodeInput;
@@ -203,43 +207,18 @@ inline constexpr size_t kMaxFullGraphNodes = 2048;
 /// The dense [heads, N, N] attention capture of one layer.
 inline constexpr uint64_t kMaxAttentionCaptureBytes = uint64_t(1) << 30;
 
-struct GtRunOptions {
-    /// Per layer and head attention as dense [heads, N, N]: [h, i, j] the weight destination i
-    /// gives source j (s_ij / (z_i + ε), summed over parallel messages), zero where no
-    /// message runs.
-    bool captureAttention = false;
-    /// Node states after each layer [N, d].
-    bool captureNodeStates = false;
-    /// Layers to capture (empty: all).
-    std::vector<int> captureLayers;
-    /// headMask[l][h] == true zeroes head h of layer l: its node and edge attention outputs
-    /// (ĥ^h, ê^h) before O. Missing entries mean not masked.
-    std::vector<std::vector<bool>> headMask;
-    /// keepNodes[l] (present and non-empty): the nodes that remain from layer l on; removed
-    /// ones stay removed. A removed node sends and receives no message, its state is zero from
-    /// then on, the graph readout skips it and its node-task output row is zero.
-    std::vector<std::vector<uint32_t>> keepNodes;
+/// The generic options (NodeModel.h) plus the Graph Transformer's own.
+struct GtRunOptions : NodeRunOptions {
     /// Positional encodings [N, lap_pe_dim] to use instead of laplacianPositionalEncoding.
     std::optional<Tensor> lapPe;
 };
 
-struct GtLayerCapture {
-    Tensor attention;   ///< [heads, N, N] with captureAttention
-    Tensor nodeStates;  ///< [N, d] with captureNodeStates
-    /// 1 for the nodes present in this layer.
-    std::vector<uint8_t> present;
-};
+using GtLayerCapture = NodeLayerCapture;
 
-struct GtRunResult {
-    /// Graph task: [num_outputs]; node task: [N, num_outputs].
-    Tensor output;
+struct GtRunResult : NodeRunResult {
     /// Node states after the input embedding [N, d].
     Tensor embeddings;
     Tensor lapPe;  ///< [N, k] (empty when lap_pe_dim is 0)
-    /// Captured layers (others have empty tensors), one entry per layer.
-    std::vector<GtLayerCapture> layers;
-    /// Directed messages that ran: source and destination per message.
-    std::vector<uint32_t> messageSource, messageTarget;
 };
 
 /// Runs the model on a graph. Throws std::invalid_argument naming the attribute, node or edge
