@@ -14,6 +14,7 @@
 
 #include "checkpoint/SafeTensors.h"
 #include "checkpoint/TorchCheckpoint.h"
+#include "graph/Algorithms.h"
 #include "io/GraphIO.h"
 #include "model/Run.h"
 
@@ -164,6 +165,8 @@ public:
             std::string hint;
             if (name.starts_with("embedding_wl_pos_enc"))
                 hint = " (WL positional encodings are not supported)";
+            else if (name.find("spd_bias") != std::string::npos)
+                hint = " (does config.json's spd_bias match the checkpoint?)";
             else if (name.find("proj_e") != std::string::npos ||
                      name.find("_e.") != std::string::npos ||
                      name.find("_h.") != std::string::npos || name.starts_with("embedding_e"))
@@ -315,26 +318,10 @@ void readReals(const AttrColumn& col, size_t i, const GtInputSpec& spec, const c
             col.kind == AttrKind::Continuous ? float(col.realAt(i, k)) : float(col.intAt(i, k));
 }
 
-/// Edge input rows [count, d] from categories or features through embedding_e.
-struct MessageSet {
-    std::vector<uint32_t> source, target;
-    std::vector<int64_t> edge;  ///< the graph edge a message carries, -1 for a full-graph non-edge
-};
-
-MessageSet buildMessages(const Graph& g, bool fullGraph) {
-    MessageSet m;
+/// For each ordered pair (source j, destination i), the first edge j → i (either direction for an
+/// undirected graph), −1 when none: the edge input a full-graph or hop pair carries.
+std::vector<int64_t> pairEdges(const Graph& g) {
     const size_t n = g.nodeCount();
-    if (!fullGraph) {
-        for (EdgeId e = 0; e < g.edgeCount(); ++e) {
-            const Edge& ed = g.edge(e);
-            m.source.push_back(ed.src), m.target.push_back(ed.dst), m.edge.push_back(e);
-            if (!g.directed() && ed.src != ed.dst)
-                m.source.push_back(ed.dst), m.target.push_back(ed.src), m.edge.push_back(e);
-        }
-        return m;
-    }
-    // Every ordered pair j → i, j ≠ i; the first edge joining them (in its direction, or either
-    // for an undirected graph) supplies the pair's edge input.
     std::vector<int64_t> pairEdge(n * n, -1);
     for (EdgeId e = 0; e < g.edgeCount(); ++e) {
         const Edge& ed = g.edge(e);
@@ -345,18 +332,142 @@ MessageSet buildMessages(const Graph& g, bool fullGraph) {
             if (backward < 0) backward = e;
         }
     }
-    m.source.reserve(n * (n - 1));
-    for (uint32_t i = 0; i < n; ++i)
-        for (uint32_t j = 0; j < n; ++j)
-            if (i != j)
-                m.source.push_back(j), m.target.push_back(i),
-                    m.edge.push_back(pairEdge[size_t(j) * n + i]);
-    return m;
+    return pairEdge;
+}
+
+/// Full-graph, k-hop and hop-group masks and the SPD bias are O(N²): refused past
+/// kMaxFullGraphNodes, before anything of that size is allocated.
+void checkPairLimit(size_t n, const GraphTransformerConfig& c) {
+    const GtMask mask = c.attentionMask();
+    if (n <= kMaxFullGraphNodes || (mask == GtMask::Neighbours && !c.needsHopDistances())) return;
+    const std::string limit = ", limited to " + std::to_string(kMaxFullGraphNodes) + " nodes";
+    if (mask == GtMask::FullGraph && !c.needsHopDistances())
+        throw std::invalid_argument("full-graph attention over " + std::to_string(n) +
+                                    " nodes: the model runs N(N-1) messages" + limit);
+    throw std::invalid_argument(
+        std::string(mask == GtMask::Neighbours ? "spd_bias" : gtMaskName(mask)) +
+        " attention over " + std::to_string(n) +
+        " nodes: the model computes all-pairs hop distances" + limit);
 }
 
 }  // namespace
 
+const char* gtMaskName(GtMask mask) {
+    switch (mask) {
+        case GtMask::Neighbours:
+            return "neighbours";
+        case GtMask::FullGraph:
+            return "full_graph";
+        case GtMask::KHop:
+            return "k_hop";
+        case GtMask::HopGroups:
+            return "hop_groups";
+    }
+    return "neighbours";
+}
+
+GtMessages graphTransformerMessages(const Graph& g, const GraphTransformerConfig& c) {
+    GtMessages m;
+    const size_t n = g.nodeCount();
+    const GtMask mask = c.attentionMask();
+    checkPairLimit(n, c);
+    if (mask == GtMask::Neighbours) {
+        for (EdgeId e = 0; e < g.edgeCount(); ++e) {
+            const Edge& ed = g.edge(e);
+            m.source.push_back(ed.src), m.target.push_back(ed.dst), m.edge.push_back(e);
+            if (!g.directed() && ed.src != ed.dst)
+                m.source.push_back(ed.dst), m.target.push_back(ed.src), m.edge.push_back(e);
+        }
+        // An edge joins its ends: one hop, none for a self loop.
+        if (c.needsHopDistances())
+            for (size_t k = 0; k < m.source.size(); ++k)
+                m.hops.push_back(m.source[k] == m.target[k] ? 0 : 1);
+        return m;
+    }
+    // Ordered pairs j → i, j ≠ i, destination-major, selected by the mask.
+    const std::vector<int64_t> pairEdge = pairEdges(g);
+    HopMatrix hops;
+    if (c.needsHopDistances()) hops = allPairsHops(g, kMaxFullGraphNodes);
+    auto selected = [&](int32_t hop) {
+        switch (mask) {
+            case GtMask::KHop:
+                return hop >= 1 && hop <= c.kHop;
+            case GtMask::HopGroups:
+                return std::find(c.hopGroups.begin(), c.hopGroups.end(), hop) != c.hopGroups.end();
+            default:
+                return true;
+        }
+    };
+    if (mask == GtMask::FullGraph) m.source.reserve(n * (n - 1));
+    for (uint32_t i = 0; i < n; ++i)
+        for (uint32_t j = 0; j < n; ++j) {
+            if (i == j) continue;
+            const int32_t hop = hops.n ? hops.at(j, i) : 0;
+            if (!selected(hop)) continue;
+            m.source.push_back(j), m.target.push_back(i),
+                m.edge.push_back(pairEdge[size_t(j) * n + i]);
+            if (hops.n) m.hops.push_back(hop);
+        }
+    return m;
+}
+
 // Config ------------------------------------------------------------------------------------
+
+namespace {
+
+/// Hop distances past this share a bucket anyway (graphs past kMaxFullGraphNodes are refused).
+constexpr int kMaxSpdDistance = 4096;
+
+/// "attention": {"mask": ..., "k": K, "hop_groups": [...]}.
+void parseAttention(const json& a, bool fullGraphGiven, GraphTransformerConfig& c,
+                    const std::string& source) {
+    if (!a.is_object())
+        configError(source, "attention must be an object like {\"mask\": \"k_hop\", \"k\": 2}");
+    const std::string mask = stringField(a, "mask", source, "");
+    auto integer = [&](const json& v, const std::string& what) {
+        if (!v.is_number_integer() || v.get<int64_t>() < 1 ||
+            v.get<int64_t>() > int64_t(kMaxFullGraphNodes))
+            configError(source, what + ": " + v.dump() + " is not an integer in 1.." +
+                                    std::to_string(kMaxFullGraphNodes));
+        return v.get<int>();
+    };
+    if (mask != "k_hop" && a.contains("k"))
+        configError(source, "attention.k applies to mask \"k_hop\", not \"" + mask + "\"");
+    if (mask != "hop_groups" && a.contains("hop_groups"))
+        configError(source,
+                    "attention.hop_groups applies to mask \"hop_groups\", not \"" + mask + "\"");
+    GtMask parsed = GtMask::Neighbours;
+    if (mask == "neighbours") {
+        parsed = GtMask::Neighbours;
+    } else if (mask == "full_graph") {
+        parsed = GtMask::FullGraph;
+    } else if (mask == "k_hop") {
+        parsed = GtMask::KHop;
+        if (!a.contains("k")) configError(source, "attention.k: missing (mask \"k_hop\")");
+        c.kHop = integer(a["k"], "attention.k");
+    } else if (mask == "hop_groups") {
+        parsed = GtMask::HopGroups;
+        if (!a.contains("hop_groups") || !a["hop_groups"].is_array() || a["hop_groups"].empty())
+            configError(source, "attention.hop_groups: expected a non-empty list of hop distances");
+        const json& groups = a["hop_groups"];
+        for (size_t g = 0; g < groups.size(); ++g)
+            c.hopGroups.push_back(
+                integer(groups[g], "attention.hop_groups[" + std::to_string(g) + "]"));
+        if (c.numHeads % int(c.hopGroups.size()) != 0)
+            configError(source, "attention.hop_groups: num_heads " + std::to_string(c.numHeads) +
+                                    " is not divisible by " + std::to_string(c.hopGroups.size()) +
+                                    " groups");
+    } else {
+        configError(source, "attention.mask: \"" + mask +
+                                "\" is not neighbours, full_graph, k_hop or hop_groups");
+    }
+    if (fullGraphGiven && c.fullGraph != (parsed == GtMask::FullGraph))
+        configError(source, std::string("full_graph is ") + (c.fullGraph ? "true" : "false") +
+                                " but attention.mask is \"" + mask + "\"");
+    c.fullGraph = parsed == GtMask::FullGraph;
+}
+
+}  // namespace
 
 bool isGraphTransformerConfig(const json& j) {
     if (!j.is_object()) return false;
@@ -423,6 +534,19 @@ GraphTransformerConfig parseGraphTransformerConfig(const json& j, const std::str
             configError(source, "edge_features is true but \"edge_input\" is missing");
         c.edgeInput = parseInput(j["edge_input"], "edge_input", true, source);
     }
+    if (j.contains("attention"))
+        parseAttention(j["attention"], j.contains("full_graph"), c, source);
+    if (j.contains("spd_bias")) {
+        const json& spd = j["spd_bias"];
+        if (!spd.is_object())
+            configError(source, "spd_bias must be an object like {\"max_distance\": 4}");
+        if (!spd.contains("max_distance")) configError(source, "spd_bias.max_distance: missing");
+        const json& d = spd["max_distance"];
+        if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > kMaxSpdDistance)
+            configError(source, "spd_bias.max_distance: " + d.dump() + " is not an integer in 1.." +
+                                    std::to_string(kMaxSpdDistance));
+        c.spdMaxDistance = d.get<int>();
+    }
     return c;
 }
 
@@ -446,6 +570,12 @@ json graphTransformerConfigJson(const GraphTransformerConfig& c) {
            {"readout_mlp_layers", c.readoutMlpLayers},
            {"node_input", inputJson(c.nodeInput)}};
     if (c.edgeFeatures) j["edge_input"] = inputJson(c.edgeInput);
+    const GtMask mask = c.attentionMask();
+    json attention{{"mask", gtMaskName(mask)}};
+    if (mask == GtMask::KHop) attention["k"] = c.kHop;
+    if (mask == GtMask::HopGroups) attention["hop_groups"] = c.hopGroups;
+    j["attention"] = attention;
+    if (c.spdMaxDistance > 0) j["spd_bias"] = {{"max_distance", c.spdMaxDistance}};
     return j;
 }
 
@@ -465,6 +595,7 @@ int64_t GraphTransformerWeights::parameterCount() const {
     if (embedE) lin(*embedE);
     for (const auto& l : layers) {
         lin(l.q), lin(l.k), lin(l.v);
+        if (l.spdBias) total += int64_t(l.spdBias->size());
         if (l.projE) lin(*l.projE);
         stream(l.node);
         if (l.edge) stream(*l.edge);
@@ -504,6 +635,9 @@ GraphTransformerWeights bindGraphTransformerWeights(const std::map<std::string, 
         lw.q = b.linear(p + "attention.Q", d, d, c.attentionBias);
         lw.k = b.linear(p + "attention.K", d, d, c.attentionBias);
         lw.v = b.linear(p + "attention.V", d, d, c.attentionBias);
+        if (c.spdMaxDistance > 0)
+            lw.spdBias = b.need(p + "attention.spd_bias.weight",
+                                {int64_t(c.spdMaxDistance) + 2, int64_t(c.numHeads)});
         if (c.edgeFeatures) {
             lw.projE = b.linear(p + "attention.proj_e", d, d, c.attentionBias);
             lw.node = bindStream(b, p, "_h", "_h_", c);
@@ -684,10 +818,7 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
     const int heads = c.numHeads;
     const int dk = c.headDim();
     if (n == 0) throw std::invalid_argument("the graph has no nodes");
-    if (c.fullGraph && n > kMaxFullGraphNodes)
-        throw std::invalid_argument("full-graph attention over " + std::to_string(n) +
-                                    " nodes: the model runs N(N-1) messages, limited to " +
-                                    std::to_string(kMaxFullGraphNodes) + " nodes");
+    checkPairLimit(n, c);
     if (options.captureAttention &&
         uint64_t(heads) * n * n * sizeof(float) > kMaxAttentionCaptureBytes)
         throw std::invalid_argument("capturing attention of " + std::to_string(n) + " nodes x " +
@@ -741,7 +872,7 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
     result.embeddings = Tensor({int64_t(n), d});
     result.embeddings.mutableMatrix() = h;
 
-    const MessageSet msg = buildMessages(g, c.fullGraph);
+    const GtMessages msg = graphTransformerMessages(g, c);
     const size_t m = msg.source.size();
     // e⁰ [M, d].
     RowMatrix e;
@@ -780,6 +911,18 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
         for (size_t k = 0; k < m; ++k) inMessages[fill[msg.target[k]]++] = uint32_t(k);
     }
 
+    // Per message, the SPD bias bucket: min(hop, D), D + 1 for another component.
+    std::vector<int32_t> spdBucket;
+    if (c.spdMaxDistance > 0) {
+        spdBucket.resize(m);
+        for (size_t k = 0; k < m; ++k)
+            spdBucket[k] =
+                msg.hops[k] < 0 ? c.spdMaxDistance + 1 : std::min(msg.hops[k], c.spdMaxDistance);
+    }
+    // Per head, the hop ring it attends over (0: every message).
+    std::vector<int32_t> headHop(size_t(heads), 0);
+    for (int hh = 0; hh < heads; ++hh) headHop[size_t(hh)] = c.headHop(hh);
+
     std::vector<uint8_t> alive(n, 1);
     const float invSqrtDk = 1.0f / std::sqrt(float(dk));
     result.layers.resize(size_t(c.numLayers));
@@ -814,12 +957,14 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
                     if (!alive[i]) continue;
                     for (int hh = 0; hh < heads; ++hh) {
                         const Eigen::Index off = Eigen::Index(hh) * dk;
+                        const int32_t ring = headHop[size_t(hh)];
                         std::fill(wv.begin(), wv.end(), 0.0f);
                         float z = 0.0f;
                         for (uint64_t p = inOffsets[i]; p < inOffsets[i + 1]; ++p) {
                             const uint32_t mi = inMessages[p];
                             const uint32_t j = msg.source[mi];
                             if (!alive[j]) continue;
+                            if (ring != 0 && msg.hops[mi] != ring) continue;  // not its ring
                             float total = 0.0f;
                             for (int t = 0; t < dk; ++t) {
                                 float prod =
@@ -830,6 +975,9 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
                                 }
                                 total += prod;
                             }
+                            if (lw.spdBias)
+                                total += lw.spdBias->data()[size_t(spdBucket[mi]) * size_t(heads) +
+                                                            size_t(hh)];
                             const float s = std::exp(std::clamp(total, -kScoreClamp, kScoreClamp));
                             weights[size_t(mi) * size_t(heads) + size_t(hh)] = s;
                             z += s;
@@ -913,6 +1061,7 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
     }
     result.messageSource = msg.source;
     result.messageTarget = msg.target;
+    result.messageHops = msg.hops;
     return result;
 }
 

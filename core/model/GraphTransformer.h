@@ -30,6 +30,34 @@
 // make_full_graph uses networkx.complete_graph, which has no self loops); pairs joined by an
 // edge carry that edge's input, the others the edge input's non_edge_index (the repo sets 0,
 // ZINC's "NONE" bond) or zeros for continuous edge input.
+//
+// Graph-masked variants (our extension, config "attention" and "spd_bias"). Hop distances are
+// breadth-first on the undirected view of the input graph (graph/Algorithms.h), computed once
+// per run: keep-sets remove nodes from the messages but do not change distances. Every variant
+// below runs one message per ordered pair j → i with j ≠ i (no i → i: the full graph has none
+// either, and a node's own state reaches it through the residual), destination-major then by
+// source, each carrying an edge input like the full graph's pairs (the first edge j → i, or
+// either direction for an undirected graph; non_edge_index / zeros otherwise).
+//   k_hop (K ≥ 1): the pairs at hop distance 1..K. On an undirected graph without multi-edges
+//     or self loops, K = 1 is the sparse model; on a directed graph it also runs each edge's
+//     reverse (hops ignore direction). K ≥ the diameter is the full graph of each component.
+//   hop_groups [k_0, .., k_{G-1}] (each ≥ 1): hop-wise grouped attention after HopFIR (Zhai et
+//     al., "HopFIR: Hop-wise GraphFormer with Intragroup Joint Refinement for 3D Human Pose
+//     Estimation", ICCV 2023), whose hop-wise GraphFormer groups the joints by k-hop neighbours
+//     and attends within each group. Here the heads are split evenly into G consecutive groups
+//     (num_heads divisible by G): head h of group g = h / (num_heads / G) attends over the pairs
+//     at hop distance exactly k_g (its hop ring, not the ball 1..k_g), and its weights are
+//     normalised over that ring alone. The layer runs the union of the rings; on a pair outside
+//     its ring a head has s = 0 and, with edge features, t = 0 (it adds nothing to ê).
+//     HopFIR's own module (its group mixing, the intragroup joint refinement) is not modelled:
+//     this is the grouping as a mask on the same layer.
+//   spd_bias (Graphormer, Ying et al., "Do Transformers Really Perform Bad for Graph
+//     Representation?", NeurIPS 2021, eq. 6): a learned scalar per head and distance bucket,
+//     b^h[min(spd_ij, D)], or b^h[D + 1] for a pair in another component, added to the score
+//     before the clamp and exp: s^h_ij = exp(clamp(Σ_k t^h_ij[k] + b^h, −5, 5)) (t itself, and
+//     so the edge stream, is unchanged). Works with every mask; with neighbours every message
+//     has spd 1 (0 for a self loop), so it only shifts each head's scores uniformly.
+// The variants that need hop distances are limited to kMaxFullGraphNodes nodes.
 
 #include <cstdint>
 #include <filesystem>
@@ -79,19 +107,37 @@ struct GtInputSpec {
 ///    "attention_bias": false, "lap_pe_dim": 8, "readout": "mean"|"sum"|"max",
 ///    "task": "graph"|"node", "num_outputs": 1, "objective": "regression"|"classification"|
 ///    "multilabel" (optional, default regression), "readout_mlp_layers": 2,
+///    "attention": {"mask": "neighbours"|"full_graph"|"k_hop"|"hop_groups", "k": 2,
+///                  "hop_groups": [1, 2, 3, 4]}   (optional; "k" with k_hop, "hop_groups"
+///                  with hop_groups; default: "full_graph" as given, else neighbours; given
+///                  together with "full_graph" the two must agree),
+///    "spd_bias": {"max_distance": 4}   (optional; D ≥ 1: buckets 0..D and D + 1 unreachable),
 ///    "node_input": {"kind": "embedding", "attribute": "feat", "column": 0,
 ///                   "num_embeddings": 119, "offset": 0},
 ///    "edge_input": {"kind": "embedding"|"linear"|"constant", "attribute": "feat", "column": 0,
 ///                   "num_embeddings": 6, "offset": 1, "non_edge_index": 0, "width": 0}}
 /// Molecules read from SMILES/SDF carry OGB's features as Discrete "feat" columns (node: 9
 /// values, column 0 the atomic number − 1; edge: 3 values, column 0 the bond type).
+/// What the heads attend over (see the top of this file).
+enum class GtMask : uint8_t { Neighbours, FullGraph, KHop, HopGroups };
+/// "neighbours", "full_graph", "k_hop", "hop_groups".
+const char* gtMaskName(GtMask mask);
+
 struct GraphTransformerConfig {
     int hiddenDim = 0;
     int numHeads = 0;
     int numLayers = 0;
     GtNorm norm = GtNorm::Batch;
     bool residual = true;
+    /// All pairs; kept for readers of the original schema (true exactly when the mask is
+    /// FullGraph: attentionMask() reads it when kHop and hopGroups are unset).
     bool fullGraph = false;
+    /// k_hop: the pairs at hop distance 1..kHop (0: not k-hop).
+    int kHop = 0;
+    /// hop_groups: head group g attends over hop distance exactly hopGroups[g] (empty: none).
+    std::vector<int> hopGroups;
+    /// Graphormer's SPD attention bias with buckets 0..D, D + 1 for unreachable (0: none).
+    int spdMaxDistance = 0;
     bool edgeFeatures = false;
     /// use_bias of Q, K, V (and proj_e).
     bool attentionBias = false;
@@ -107,6 +153,22 @@ struct GraphTransformerConfig {
     GtInputSpec edgeInput;
 
     int headDim() const { return hiddenDim / numHeads; }
+    GtMask attentionMask() const {
+        if (!hopGroups.empty()) return GtMask::HopGroups;
+        if (kHop > 0) return GtMask::KHop;
+        return fullGraph ? GtMask::FullGraph : GtMask::Neighbours;
+    }
+    /// The hop ring head `head` attends over with hop_groups; 0 when every head sees every
+    /// message.
+    int headHop(int head) const {
+        if (hopGroups.empty()) return 0;
+        return hopGroups[size_t(head / (numHeads / int(hopGroups.size())))];
+    }
+    /// Whether a run needs all-pairs hop distances.
+    bool needsHopDistances() const {
+        return spdMaxDistance > 0 || attentionMask() == GtMask::KHop ||
+               attentionMask() == GtMask::HopGroups;
+    }
 };
 
 /// Parses and checks our config.json; throws io::ParseError(source, 0, "field: what").
@@ -133,6 +195,7 @@ struct GtStreamWeights {
 struct GtLayerWeights {
     LinearWeights q, k, v;
     std::optional<LinearWeights> projE;  ///< edge features only
+    std::optional<Tensor> spdBias;       ///< [max_distance + 2, heads], with spd_bias
     GtStreamWeights node;
     std::optional<GtStreamWeights> edge;  ///< edge features only
 };
@@ -143,6 +206,9 @@ struct GtLayerWeights {
 ///   embedding_e.weight (+ .bias)        Embedding [vocab, d], Linear [d, width] or [d, 1]
 ///   layers.{l}.attention.{Q,K,V}.weight [d, d] (+ .bias with attention_bias)
 ///   layers.{l}.attention.proj_e.weight  [d, d] (edge features)
+///   layers.{l}.attention.spd_bias.weight [max_distance + 2, heads] (spd_bias; our name: an
+///     nn.Embedding of the distance bucket, row D + 1 for unreachable pairs, as Graphormer's
+///     spatial_pos_encoder is an Embedding of the distance)
 ///   no edge features: layers.{l}.O, FFN_layer1, FFN_layer2 (.weight/.bias),
 ///     layers.{l}.{batch_norm,layer_norm}{1,2}.weight/.bias (+ .running_mean/.running_var)
 ///   edge features: O_h, O_e, FFN_h_layer1/2, FFN_e_layer1/2, {batch,layer}_norm{1,2}_{h,e}
@@ -202,8 +268,21 @@ std::shared_ptr<const GraphTransformerModel> loadGraphTransformerModel(
 inline constexpr size_t kMaxLapPeNodes = 4096;
 Tensor laplacianPositionalEncoding(const Graph& graph, int k);  // [N, k]
 
-/// Full-graph models run N(N−1) messages (with edge features, a d-vector state each).
+/// Full-graph models run N(N−1) messages (with edge features, a d-vector state each); k-hop,
+/// hop-group and SPD-bias models compute all-pairs hop distances. Both are limited to this.
 inline constexpr size_t kMaxFullGraphNodes = 2048;
+
+/// The messages a model runs on a graph, source → destination, in the engine's order.
+struct GtMessages {
+    std::vector<uint32_t> source, target;
+    /// The graph edge whose input a message carries; -1 for a pair no edge joins.
+    std::vector<int64_t> edge;
+    /// Hop distance between source and destination in the undirected view (0 for a self loop,
+    /// −1 for another component); filled when config.needsHopDistances(), else empty.
+    std::vector<int32_t> hops;
+};
+/// Throws std::invalid_argument for graphs past kMaxFullGraphNodes where the mask needs it.
+GtMessages graphTransformerMessages(const Graph& graph, const GraphTransformerConfig& config);
 /// The dense [heads, N, N] attention capture of one layer.
 inline constexpr uint64_t kMaxAttentionCaptureBytes = uint64_t(1) << 30;
 
@@ -216,6 +295,9 @@ struct GtRunOptions : NodeRunOptions {
 using GtLayerCapture = NodeLayerCapture;
 
 struct GtRunResult : NodeRunResult {
+    /// Hop distance of each message (GtMessages::hops; empty when the model needs none), so a
+    /// view can tell edge messages (1) from hop messages (> 1).
+    std::vector<int32_t> messageHops;
     /// Node states after the input embedding [N, d].
     Tensor embeddings;
     Tensor lapPe;  ///< [N, k] (empty when lap_pe_dim is 0)
