@@ -36,7 +36,28 @@ public:
         const auto& c = m_->config;
         s_.family = kGraphTransformerType;
         s_.familyName = "Graph Transformer (Dwivedi & Bresson)";
-        s_.attention = c.fullGraph ? "all node pairs" : "neighbours";
+        switch (c.attentionMask()) {
+            case GtMask::Neighbours:
+                s_.attention = "neighbours";
+                break;
+            case GtMask::FullGraph:
+                s_.attention = "all node pairs";
+                break;
+            case GtMask::KHop:
+                s_.attention = "nodes within " + std::to_string(c.kHop) + " hops";
+                break;
+            case GtMask::HopGroups: {
+                // "hop groups 1, 2, 3, 4 (2 heads each)"
+                s_.attention = "hop groups";
+                for (size_t g = 0; g < c.hopGroups.size(); ++g)
+                    s_.attention += (g ? ", " : " ") + std::to_string(c.hopGroups[g]);
+                s_.attention +=
+                    " (" + std::to_string(c.numHeads / int(c.hopGroups.size())) + " heads each)";
+                break;
+            }
+        }
+        if (c.spdMaxDistance > 0)
+            s_.attention += ", shortest-path bias (max " + std::to_string(c.spdMaxDistance) + ")";
         if (c.edgeFeatures) s_.attention += ", edge features";
         s_.numLayers = c.numLayers;
         s_.numHeads = c.numHeads;
@@ -57,12 +78,22 @@ public:
     }
 
     double flops(const Graph& graph, const std::vector<std::vector<uint32_t>>& keepNodes) const override {
-        // Per layer, for n present nodes and m messages between present nodes (d = hidden):
-        // Q, K, V, O projections 4·n·d², FFN d→2d→d 4·n·d², scores and the weighted sum 2·m·d;
-        // with edge features the edge projection m·d², the edge stream's O and FFN 5·m·d².
+        // Per layer, for n present nodes and m messages between present nodes (d = hidden,
+        // d_k = d / heads): Q, K, V, O projections 4·n·d², FFN d→2d→d 4·n·d², scores and the
+        // weighted sum 2·d_k per message and head that attends over it (every head, or with
+        // hop groups the heads whose ring holds the pair); with edge features the edge
+        // projection m·d², the edge stream's O and FFN 5·m·d².
         const auto& c = m_->config;
         const size_t n = graph.nodeCount();
         const double d = c.hiddenDim;
+        const GtMessages msg = graphTransformerMessages(graph, c);
+        // Heads that attend over each message.
+        std::vector<double> headsOf(msg.source.size(), c.numHeads);
+        if (!c.hopGroups.empty())
+            for (size_t k = 0; k < headsOf.size(); ++k) {
+                headsOf[k] = 0;
+                for (int h = 0; h < c.numHeads; ++h) headsOf[k] += c.headHop(h) == msg.hops[k];
+            }
         std::vector<uint8_t> alive(n, 1);
         double macs = 0;
         for (int l = 0; l < c.numLayers; ++l) {
@@ -74,16 +105,13 @@ public:
             }
             double nodes = 0;
             for (uint8_t a : alive) nodes += a;
-            double messages = 0;
-            if (c.fullGraph) {
-                messages = nodes * (nodes - 1);
-            } else {
-                for (const Edge& e : graph.edges()) {
-                    if (!alive[e.src] || !alive[e.dst]) continue;
-                    messages += (graph.directed() || e.src == e.dst) ? 1 : 2;
-                }
+            double messages = 0, headMessages = 0;
+            for (size_t k = 0; k < msg.source.size(); ++k) {
+                if (!alive[msg.source[k]] || !alive[msg.target[k]]) continue;
+                messages += 1;
+                headMessages += headsOf[k];
             }
-            macs += 8 * nodes * d * d + 2 * messages * d;
+            macs += 8 * nodes * d * d + 2 * headMessages * c.headDim();
             if (c.edgeFeatures) macs += 6 * messages * d * d;
         }
         return 2 * macs;
