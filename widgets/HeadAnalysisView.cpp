@@ -16,6 +16,7 @@
 #include <numeric>
 
 #include "ColorMaps.h"
+#include "analysis/NodeLevel.h"
 #include "analysis/Saliency.h"
 #include "jobs/JobRunner.h"
 
@@ -179,18 +180,19 @@ void HeadAnalysisView::onDataChanged() {
 
 void HeadAnalysisView::computeStats() {
     const InspectionData& d = inspection_->data();
-    if (!d.result || !d.tokens || !d.graph || !d.model || d.result->layers.empty()) {
-        status_->setText(d.model ? tr("No run with attention yet.") : tr("Open a model to analyse its heads."));
+    const bool haveModel = d.model || d.nodeModel;
+    if (!d.result || !d.tokens || !d.graph || !haveModel || d.result->layers.empty()) {
+        status_->setText(haveModel ? tr("No run with attention yet.") : tr("Open a model to analyse its heads."));
         return;
     }
     auto result = d.result;
     auto tokens = d.tokens;
     auto graph = d.graph;
-    const bool causal = d.model->config.causalAttention;
+    const bool causal = d.model && d.model->config.causalAttention;
     status_->setText(tr("Computing head metrics…"));
     jobs_->submit<std::shared_ptr<const analysis::RunHeadStats>>(
         "head-stats",
-        [result, tokens, graph, causal, heads = d.model->config.numHeads](jobs::JobContext& context) {
+        [result, tokens, graph, causal, heads = inspection_->modelHeads()](jobs::JobContext& context) {
             analysis::HeadStatsOptions o;
             o.causal = causal;
             auto stats = std::make_shared<analysis::RunHeadStats>(analysis::computeHeadStats(*result, *tokens, *graph, o));
@@ -211,6 +213,10 @@ void HeadAnalysisView::computeStats() {
 
 void HeadAnalysisView::startAblation() {
     const InspectionData& d = inspection_->data();
+    if (d.nodeModel && d.graph) {
+        startNodeAblation();
+        return;
+    }
     if (!d.model || !d.tokens || !d.model->hasVocab) {
         status_->setText(tr("Ablation needs a model with a vocabulary and a graph."));
         return;
@@ -239,6 +245,40 @@ void HeadAnalysisView::startAblation() {
             ablate_->setEnabled(true);
             if (inspection_->data().result != result) return;
             status_->setText(tr("Ablated: causal Δ is the output change (%1) with that head zeroed.")
+                                 .arg(QString::fromLatin1(analysis::outputMeasureName(a->measure))));
+            inspection_->setAblation(std::move(a));
+            emit ablationReady();
+        },
+        [this](const std::string& message) {
+            ablate_->setEnabled(true);
+            status_->setText(tr("Ablation failed: %1").arg(QString::fromStdString(message)));
+        },
+        [this](double fraction, const std::string&) { status_->setText(tr("Ablating… %1%").arg(int(fraction * 100))); });
+}
+
+void HeadAnalysisView::startNodeAblation() {
+    const InspectionData& d = inspection_->data();
+    auto m = d.nodeModel;
+    auto graph = d.graph;
+    auto result = d.result;
+    const auto& s = m->summary();
+    ablate_->setEnabled(false);
+    status_->setText(tr("Ablating %1 heads and the attention of %2 layers…").arg(s.numLayers * s.numHeads).arg(s.numLayers));
+    jobs_->submit<std::shared_ptr<const analysis::Ablation>>(
+        "ablate",
+        [m, graph](jobs::JobContext& c) {
+            analysis::AblationOptions o;
+            o.cancel = &c.cancelFlag();
+            o.progress = [&c](int64_t done, int64_t total) { c.progress(double(done) / double(total), "ablation"); };
+            o.threads = std::max(1, int(std::thread::hardware_concurrency()) - 1);
+            return std::shared_ptr<const analysis::Ablation>(
+                std::make_shared<analysis::Ablation>(analysis::ablateNodes(*m, *graph, o)));
+        },
+        [this, result](std::shared_ptr<const analysis::Ablation> a) {
+            ablate_->setEnabled(true);
+            if (inspection_->data().result != result) return;
+            status_->setText(tr("Ablated: causal Δ is the output change (%1) with that head zeroed; a layer's Δ "
+                                "zeroes all of its heads.")
                                  .arg(QString::fromLatin1(analysis::outputMeasureName(a->measure))));
             inspection_->setAblation(std::move(a));
             emit ablationReady();

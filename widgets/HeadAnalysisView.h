@@ -34,6 +34,7 @@ public:
     QComboBox* scatterMetricBox() const { return scatterMetric_; }
     /// Starts ablation of every head and layer of the current graph (the Ablate button).
     void startAblation();
+    void startNodeAblation();
     /// Draws rollout ("rollout") or flow ("flow") saliency on the graph; "" clears it.
     void showSaliency(const QString& method);
     QString statusText() const;

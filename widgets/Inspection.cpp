@@ -6,11 +6,21 @@ namespace gts {
 
 Inspection::Inspection(QObject* parent) : QObject(parent) {}
 
+int Inspection::modelLayers() const {
+    if (data_.model) return data_.model->config.numLayers;
+    return data_.nodeModel ? data_.nodeModel->summary().numLayers : 0;
+}
+
+int Inspection::modelHeads() const {
+    if (data_.model) return data_.model->config.numHeads;
+    return data_.nodeModel ? data_.nodeModel->summary().numHeads : 0;
+}
+
 void Inspection::setData(InspectionData data) {
     data_ = std::move(data);
-    if (data_.model) {
-        layer_ = std::clamp(layer_, 0, std::max(0, data_.model->config.numLayers - 1));
-        head_ = std::clamp(head_, 0, std::max(0, data_.model->config.numHeads - 1));
+    if (data_.model || data_.nodeModel) {
+        layer_ = std::clamp(layer_, 0, std::max(0, modelLayers() - 1));
+        head_ = std::clamp(head_, 0, std::max(0, modelHeads() - 1));
     }
     const int positions = data_.tokens ? static_cast<int>(data_.tokens->positions.size()) : 0;
     if (query_ >= positions) query_ = -1;

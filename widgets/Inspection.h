@@ -15,6 +15,7 @@
 #include "analysis/HeadStats.h"
 #include "graph/Graph.h"
 #include "model/ModelFolder.h"
+#include "model/NodeModel.h"
 #include "model/Run.h"
 #include "tokenize/TokenSequence.h"
 
@@ -30,6 +31,8 @@ struct InspectionData {
     std::shared_ptr<const Graph> graph;
     std::shared_ptr<const TokenSequence> tokens;
     std::shared_ptr<const model::GraphGptModel> model;
+    /// A node-level model (then `model` is null and nodeTokens is true).
+    std::shared_ptr<const model::NodeLevelModel> nodeModel;
     std::shared_ptr<const model::RunResult> result;
     std::shared_ptr<const NodeLayout> layout;
     QString graphPath;
@@ -59,6 +62,9 @@ public:
     explicit Inspection(QObject* parent = nullptr);
 
     const InspectionData& data() const { return data_; }
+    /// Layers and heads of the open model, GraphGPT or node-level (0 without a model).
+    int modelLayers() const;
+    int modelHeads() const;
     /// Replaces the data; clamps the selection to the new model and sequence. Emits
     /// dataChanged then selectionChanged.
     void setData(InspectionData data);

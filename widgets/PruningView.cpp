@@ -19,6 +19,7 @@
 
 #include "ColorMaps.h"
 #include "TokenColors.h"
+#include "analysis/NodeLevel.h"
 #include "analysis/Ablation.h"
 #include "jobs/JobRunner.h"
 
@@ -110,9 +111,20 @@ PruningView::PruningView(Inspection* inspection, jobs::JobRunner* jobs, QWidget*
 }
 
 QString PruningView::summaryText() const { return summary_->text(); }
+
+QString PruningView::measureName() const {
+    const InspectionData& d = inspection_->data();
+    if (d.model) return QString::fromLatin1(analysis::outputMeasureName(analysis::outputMeasure(*d.model)));
+    if (d.nodeModel) return QString::fromLatin1(analysis::outputMeasureName(analysis::nodeOutputMeasure(d.nodeModel->summary())));
+    return {};
+}
 QString PruningView::maskText() const { return maskSummary_->text(); }
 
 void PruningView::startMaskedRun() {
+    if (inspection_->data().nodeModel) {
+        startNodeMaskedRun();
+        return;
+    }
     QString why;
     const auto input = currentInput(&why);
     if (!input) {
@@ -157,9 +169,57 @@ void PruningView::startMaskedRun() {
             QString text = tr("%1 switched off: FLOPs %2% of the full model; output change (%3) %4")
                                .arg(off)
                                .arg(100.0 * r->flopsMasked / r->flopsFull, 0, 'f', 1)
-                               .arg(QString::fromLatin1(analysis::outputMeasureName(analysis::outputMeasure(*inspection_->data().model))))
+                               .arg(measureName())
                                .arg(r->change, 0, 'g', 4);
             if (!output(r->full).isEmpty()) text += tr("; prediction %1 → %2").arg(output(r->full), output(r->masked));
+            maskSummary_->setText(text);
+            emit maskedRunReady();
+        },
+        [this](const std::string& message) { maskSummary_->setText(tr("Masked run failed: %1").arg(QString::fromStdString(message))); });
+}
+
+void PruningView::startNodeMaskedRun() {
+    const InspectionData& d = inspection_->data();
+    if (!d.graph) {
+        maskSummary_->setText(tr("Open a graph to run the model on."));
+        return;
+    }
+    const auto& skipped = masks_->skipLayers();
+    if (std::find(skipped.begin(), skipped.end(), true) != skipped.end()) {
+        maskSummary_->setText(tr("A node-level layer cannot be skipped (its FFN and norms still run): switch its heads off instead."));
+        return;
+    }
+    auto m = d.nodeModel;
+    auto graph = d.graph;
+    auto tokens = d.tokens;
+    const auto heads = masks_->headMask();
+    const int off = masks_->offCount();
+    maskSummary_->setText(tr("Running…"));
+    jobs_->submit<std::shared_ptr<const analysis::NodeMaskedRun>>(
+        "masked-run",
+        [m, graph, heads](jobs::JobContext& c) {
+            return std::shared_ptr<const analysis::NodeMaskedRun>(
+                std::make_shared<analysis::NodeMaskedRun>(analysis::runNodesMasked(*m, *graph, heads, &c.cancelFlag())));
+        },
+        [this, tokens, off](std::shared_ptr<const analysis::NodeMaskedRun> r) {
+            if (inspection_->data().tokens != tokens) return;
+            QString text = tr("%1 switched off: output change (%2) %3 (a masked head's work is still done in this "
+                              "engine; FLOPs are not estimated for head masks of node-level models)")
+                               .arg(off)
+                               .arg(measureName())
+                               .arg(r->change, 0, 'g', 4);
+            if (r->full.logits.rank() == 1 && r->full.logits.size() <= 8) {
+                QStringList a, b;
+                for (size_t i = 0; i < r->full.logits.size(); ++i) {
+                    a << QString::number(r->full.logits.data()[i], 'g', 5);
+                    b << QString::number(r->masked.logits.data()[i], 'g', 5);
+                }
+                text += tr("; %1 %2 → %3")
+                            .arg(inspection_->data().nodeModel && inspection_->data().nodeModel->summary().nodeTask
+                                     ? tr("mean output over nodes")
+                                     : tr("prediction"),
+                                 a.join(QStringLiteral(", ")), b.join(QStringLiteral(", ")));
+            }
             maskSummary_->setText(text);
             emit maskedRunReady();
         },
@@ -169,14 +229,14 @@ void PruningView::startMaskedRun() {
 void PruningView::onDataChanged() {
     jobs_->cancel("prune");
     jobs_->cancel("sweep");
-    const auto& m = inspection_->data().model;
-    const int L = m ? m->config.numLayers : 0;
+    const bool haveModel = inspection_->data().model || inspection_->data().nodeModel;
+    const int L = inspection_->modelLayers();
     firstLayer_->setRange(1, std::max(1, L - 1));
     lastLayer_->setRange(1, std::max(1, L - 1));
     if (firstLayer_->value() > L - 1) firstLayer_->setValue(1);
     lastLayer_->setValue(std::max(1, L - 1));
-    masks_->setShape(L, m ? m->config.numHeads : 0);
-    runMasked_->setEnabled(m != nullptr);
+    masks_->setShape(L, inspection_->modelHeads());
+    runMasked_->setEnabled(haveModel);
     maskSummary_->setText(tr("Switch heads or layers off and run to see the output and FLOPs."));
     jobs_->cancel("masked-run");
     const bool usable = L >= 2;
@@ -191,7 +251,7 @@ void PruningView::onDataChanged() {
         const QSignalBlocker block(onGraph_);
         onGraph_->setChecked(false);
     }
-    summary_->setText(!m ? tr("Open a model to prune its tokens.")
+    summary_->setText(!haveModel ? tr("Open a model to prune its tokens.")
                          : usable ? tr("Prune tokens of this graph and compare the output.")
                                   : tr("Pruning needs at least two layers."));
 }
@@ -213,14 +273,17 @@ std::optional<model::SequenceInput> PruningView::currentInput(QString* why) cons
 }
 
 void PruningView::startPrune() {
+    const InspectionData& d = inspection_->data();
+    const auto nodeModel = d.nodeModel;
+    const auto graph = d.graph;
     QString why;
-    const auto input = currentInput(&why);
-    if (!input) {
-        summary_->setText(why);
+    const auto input = nodeModel ? std::optional<model::SequenceInput>() : currentInput(&why);
+    if (!input && !(nodeModel && graph)) {
+        summary_->setText(nodeModel ? tr("Open a graph to prune its nodes.") : why);
         return;
     }
-    auto m = inspection_->data().model;
-    auto tokens = inspection_->data().tokens;
+    auto m = d.model;
+    auto tokens = d.tokens;
     analysis::PruneOptions o;
     o.method = analysis::PruneMethod(method_->currentData().toInt());
     o.schedule.keepRatio = keep_->value();
@@ -230,31 +293,36 @@ void PruningView::startPrune() {
     summary_->setText(tr("Pruning…"));
     jobs_->submit<std::shared_ptr<const analysis::PruneResult>>(
         "prune",
-        [m, in = *input, o](jobs::JobContext& c) mutable {
+        [m, nodeModel, graph, in = input.value_or(model::SequenceInput{}), o](jobs::JobContext& c) mutable {
             o.cancel = &c.cancelFlag();
-            return std::shared_ptr<const analysis::PruneResult>(std::make_shared<analysis::PruneResult>(analysis::prune(*m, in, o)));
+            return std::shared_ptr<const analysis::PruneResult>(std::make_shared<analysis::PruneResult>(
+                nodeModel ? analysis::pruneNodes(*nodeModel, *graph, o) : analysis::prune(*m, in, o)));
         },
         [this, tokens, o](std::shared_ptr<const analysis::PruneResult> r) {
             if (inspection_->data().tokens != tokens) return;
             result_ = r;
             survivors_->setResult(r);
-            const auto measure = QString::fromLatin1(analysis::outputMeasureName(analysis::outputMeasure(*inspection_->data().model)));
+            const auto measure = measureName();
             auto output = [](const model::RunResult& x) {
                 QStringList v;
                 if (x.logits.rank() == 1)
                     for (size_t i = 0; i < x.logits.size(); ++i) v << QString::number(x.logits.data()[i], 'g', 5);
                 return v.join(QStringLiteral(", "));
             };
-            QString text = tr("%1, keep %2: %3 → %4 positions; FLOPs %5% of the full run; output change (%6) %7")
+            QString text = tr("%1, keep %2: %3 → %4 %5; FLOPs %6% of the full run; output change (%7) %8")
                                .arg(QString::fromLatin1(analysis::pruneMethodName(o.method)))
                                .arg(o.schedule.keepRatio, 0, 'f', 2)
                                .arg(r->layerPositions.empty() ? 0 : r->full.positions.size())
                                .arg(r->layerPositions.empty() ? 0 : r->layerPositions.back())
+                               .arg(inspection_->data().nodeTokens ? tr("nodes") : tr("positions"))
                                .arg(100.0 * r->flopsPruned / r->flopsFull, 0, 'f', 1)
                                .arg(measure)
                                .arg(r->change, 0, 'g', 4);
             const QString full = output(r->full), pruned = output(r->pruned);
-            if (!full.isEmpty()) text += tr("; prediction %1 → %2").arg(full, pruned);
+            const bool perNode = inspection_->data().nodeModel && inspection_->data().nodeModel->summary().nodeTask;
+            if (!full.isEmpty())
+                text += (perNode ? tr("; mean output over the remaining nodes %1 → %2") : tr("; prediction %1 → %2"))
+                            .arg(full, pruned);
             summary_->setText(text);
             showOnGraph();
             emit pruneReady();
@@ -263,14 +331,17 @@ void PruningView::startPrune() {
 }
 
 void PruningView::startSweep() {
+    const InspectionData& d = inspection_->data();
+    const auto nodeModel = d.nodeModel;
+    const auto graph = d.graph;
     QString why;
-    const auto input = currentInput(&why);
-    if (!input) {
-        summary_->setText(why);
+    const auto input = nodeModel ? std::optional<model::SequenceInput>() : currentInput(&why);
+    if (!input && !(nodeModel && graph)) {
+        summary_->setText(nodeModel ? tr("Open a graph to prune its nodes.") : why);
         return;
     }
-    auto m = inspection_->data().model;
-    auto tokens = inspection_->data().tokens;
+    auto m = d.model;
+    auto tokens = d.tokens;
     analysis::SweepOptions o;
     o.keepRatios = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3};
     o.schedule.firstLayer = firstLayer_->value();
@@ -280,10 +351,10 @@ void PruningView::startSweep() {
     sweepButton_->setEnabled(false);
     jobs_->submit<std::vector<analysis::SweepPoint>>(
         "sweep",
-        [m, in = *input, o](jobs::JobContext& c) mutable {
+        [m, nodeModel, graph, in = input.value_or(model::SequenceInput{}), o](jobs::JobContext& c) mutable {
             o.cancel = &c.cancelFlag();
             o.progress = [&c](int64_t done, int64_t total) { c.progress(double(done) / double(total), "sweep"); };
-            return analysis::pruneSweep(*m, {in}, o);
+            return nodeModel ? analysis::pruneNodesSweep(*nodeModel, {graph.get()}, o) : analysis::pruneSweep(*m, {in}, o);
         },
         [this, tokens](std::vector<analysis::SweepPoint> points) {
             sweepButton_->setEnabled(true);
@@ -291,7 +362,7 @@ void PruningView::startSweep() {
             if (inspection_->data().tokens != tokens) return;
             sweep_ = points;
             plot_->setPoints(std::move(points),
-                             QString::fromLatin1(analysis::outputMeasureName(analysis::outputMeasure(*inspection_->data().model))));
+                             measureName());
             QString text = summary_->text();
             if (text.startsWith(tr("Sweeping"))) text.clear();
             summary_->setText(text.isEmpty() ? tr("Sweep: output change against FLOPs saved on this graph (random: mean of 5 seeds).")

@@ -58,6 +58,8 @@ signals:
 
 private:
     void onDataChanged();
+    void startNodeMaskedRun();
+    QString measureName() const;
     void showOnGraph();
     std::optional<model::SequenceInput> currentInput(QString* why) const;
 

@@ -18,6 +18,7 @@
 #include "analysis/Saliency.h"
 #include "io/GraphIO.h"
 #include "model/ModelFolder.h"
+#include "model/NodeModel.h"
 
 namespace gts::cli {
 
@@ -216,6 +217,7 @@ int runAblate(const std::vector<std::string>& args) {
     flags.insert({"json", "no-layers", "no-reuse"});
     CliArgs a(args, flags, valued);
     a.requirePositional(2, "gtscope-cli ablate MODEL GRAPH[#N] [--seed N] [--no-layers] [--no-reuse] [--json]");
+    if (model::isNodeLevelModelPath(a.positional()[0])) return nodeModelAblate(a);
     const Loaded d = loadInputs(a, 1);
     analysis::AblationOptions o;
     o.layers = !a.flag("no-layers");
@@ -266,6 +268,7 @@ int runPrune(const std::vector<std::string>& args) {
         "[--iterations N] [--seed N] [--json] | gtscope-cli prune MODEL GRAPHS... --sweep "
         "[--keeps 0.9,0.8,...] [--seeds K] [--layers a-b] [--limit N] [--json]";
     if (a.positional().size() < 2) throw UsageError("usage: " + usage);
+    if (model::isNodeLevelModelPath(a.positional()[0])) return nodeModelPrune(a);
     const bool sweep = a.flag("sweep");
     if (!sweep && a.positional().size() != 2) throw UsageError("usage: " + usage);
     const Loaded d = loadInputs(a, 1);

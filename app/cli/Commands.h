@@ -3,6 +3,7 @@
 // process exit code; bad input is thrown (io::ParseError, cli::UsageError) and mapped to 2.
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -67,6 +68,12 @@ std::shared_ptr<const model::GraphGptModel> loadModelForGraphs(const std::string
 /// The model's ids for a tokenized graph; a token outside the vocab is a UsageError naming
 /// `source`.
 model::SequenceInput modelInput(const model::GraphGptModel& m, const TokenSequence& seq, const std::string& source);
+/// Node-level models (NodeModelCommands.cpp): info, run, ablate and prune for a model folder
+/// whose config.json names a node-level family (model::isNodeLevelModelPath).
+int nodeModelInfo(const std::filesystem::path& path, bool asJson);
+int nodeModelRun(const CliArgs& a);
+int nodeModelAblate(const CliArgs& a);
+int nodeModelPrune(const CliArgs& a);
 /// "a,b, c" → {"a", "b", "c"} (empty parts dropped).
 std::vector<std::string> splitList(const std::string& text);
 

@@ -9,13 +9,10 @@
 #include "Commands.h"
 #include "graph/GraphSummary.h"
 #include "io/GraphIO.h"
-#include "model/GraphTransformer.h"
+#include "model/NodeModel.h"
 #include "model/ModelFolder.h"
 
 namespace gts::cli {
-
-/// GraphTransformerCommands.cpp: info for a Graph Transformer model folder.
-int graphTransformerInfo(const std::filesystem::path& path, bool asJson);
 
 namespace {
 
@@ -208,7 +205,7 @@ int checkpointInfo(const std::filesystem::path& path, bool asJson) {
 }
 
 int modelInfo(const std::filesystem::path& path, bool asJson) {
-    if (model::isGraphTransformerModelPath(path)) return graphTransformerInfo(path, asJson);
+    if (model::isNodeLevelModelPath(path)) return nodeModelInfo(path, asJson);
     std::error_code ec;
     if (!std::filesystem::is_directory(path, ec) && std::filesystem::is_regular_file(path, ec) &&
         !std::filesystem::exists(

@@ -18,14 +18,12 @@
 #include "checkpoint/SafeTensors.h"
 #include "io/TextInput.h"
 #include "model/Backend.h"
-#include "model/GraphTransformer.h"
+#include "model/NodeModel.h"
 #include "model/ModelFolder.h"
 #include "model/Run.h"
 
 namespace gts::cli {
 
-/// GraphTransformerCommands.cpp: run for a Graph Transformer model folder.
-int graphTransformerRun(const CliArgs& a);
 namespace {
 
 using nlohmann::json;
@@ -324,7 +322,7 @@ int runModel(const std::vector<std::string>& args) {
         "[--attention-budget MB] [--row L.H.P] [--backend cpu|gpu|auto] [--json] | gtscope-cli run MODEL --ids FILE.json";
     const auto idsFile = a.value("ids");
     if (a.positional().size() != (idsFile ? 1u : 2u)) throw UsageError("usage: " + usage);
-    if (model::isGraphTransformerModelPath(a.positional()[0])) return graphTransformerRun(a);
+    if (model::isNodeLevelModelPath(a.positional()[0])) return nodeModelRun(a);
     const auto m = loadModel(a.positional()[0]);
 
     SequenceInput input;

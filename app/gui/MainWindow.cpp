@@ -49,7 +49,6 @@
 
 #include "AttentionMatrixView.h"
 #include "DataExport.h"
-#include "NodeLevelRun.h"
 #include "NotesView.h"
 #include "RingView.h"
 #include "ExportDialog.h"
@@ -65,6 +64,7 @@
 #include "Inspection.h"
 #include "ResourcePaths.h"
 #include "TokenTableView.h"
+#include "analysis/NodeLevel.h"
 #include "graph/AttrNames.h"
 #include "graph/GraphSummary.h"
 #include "io/Molecule.h"
@@ -72,7 +72,6 @@
 #include "jobs/JobRunner.h"
 #include "layout/Layout.h"
 #include "model/Backend.h"
-#include "model/GraphTransformer.h"
 #include "model/Run.h"
 #include "store/Session.h"
 
@@ -600,7 +599,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::openModel(const QString& path, bool quiet) {
     jobStarted(tr("Loading model %1").arg(modelName(path)));
     const std::string file = path.toStdString();
-    if (model::isGraphTransformerModelPath(file)) {
+    if (model::isNodeLevelModelPath(file)) {
         openNodeLevelModel(path, quiet);
         return;
     }
@@ -609,7 +608,7 @@ void MainWindow::openModel(const QString& path, bool quiet) {
         [this, path](std::shared_ptr<const model::GraphGptModel> m) {
             jobEnded();
             model_ = std::move(m);
-            gtModel_.reset();
+            nodeModel_.reset();
             modelPath_ = path;
             const auto& c = model_->config;
             statusModel_->setText(tr("%1 — %2 layers × %3 heads · %4")
@@ -652,7 +651,7 @@ void MainWindow::rerun() {
     else if (editLayoutGraph_ == graph_.get()) data.layout = editLayout_;
     else if (graph_ && laidOutGraph_.lock() == graph_) data.layout = laidOut_;
     if (restore_ && showRestoredRun(data)) return;
-    if (gtModel_ && graph_) {
+    if (nodeModel_ && graph_) {
         runNodeLevel(std::move(data), generation);
         return;
     }
@@ -733,19 +732,19 @@ void MainWindow::rerun() {
 
 void MainWindow::openNodeLevelModel(const QString& path, bool quiet) {
     const std::string file = path.toStdString();
-    jobs_->submit<std::shared_ptr<const model::GraphTransformerModel>>(
-        "model", [file](jobs::JobContext&) { return model::loadGraphTransformerModel(file); },
-        [this, path](std::shared_ptr<const model::GraphTransformerModel> m) {
+    jobs_->submit<std::shared_ptr<const model::NodeLevelModel>>(
+        "model", [file](jobs::JobContext&) { return model::loadNodeLevelModel(file); },
+        [this, path](std::shared_ptr<const model::NodeLevelModel> m) {
             jobEnded();
-            gtModel_ = std::move(m);
+            nodeModel_ = std::move(m);
             model_.reset();
             modelPath_ = path;
-            const auto& c = gtModel_->config;
-            statusModel_->setText(tr("%1 — Graph Transformer, %2 layers × %3 heads, %4 graph · CPU")
-                                      .arg(modelName(path))
-                                      .arg(c.numLayers)
-                                      .arg(c.numHeads)
-                                      .arg(c.fullGraph ? tr("full") : tr("sparse")));
+            const auto& s = nodeModel_->summary();
+            statusModel_->setText(tr("%1 — %2, %3 layers × %4 heads over %5 · CPU")
+                                      .arg(modelName(path), QString::fromStdString(s.familyName))
+                                      .arg(s.numLayers)
+                                      .arg(s.numHeads)
+                                      .arg(QString::fromStdString(s.attention)));
             statusModel_->setToolTip(path);
             emit modelLoaded(true);
             rerun();
@@ -761,21 +760,23 @@ void MainWindow::openNodeLevelModel(const QString& path, bool quiet) {
 
 void MainWindow::runNodeLevel(InspectionData data, uint64_t generation) {
     // The tokens of a node-level model are the graph's nodes; attention is drawn on them.
-    data.tokens = std::make_shared<const TokenSequence>(nodeTokenSequence(*graph_));
+    data.tokens = std::make_shared<const TokenSequence>(analysis::nodeTokenSequence(*graph_));
     data.nodeTokens = true;
+    data.nodeModel = nodeModel_;
     jobStarted(tr("Running %1").arg(modelName(modelPath_)));
-    auto model = gtModel_;
+    auto model = nodeModel_;
     auto graph = graph_;
     ++runJobsStarted_;
     jobs_->submit<std::shared_ptr<const model::RunResult>>(
         "run",
         [model, graph](jobs::JobContext& context) {
-            model::GtRunOptions options;
+            model::NodeRunOptions options;
             options.captureAttention = options.captureNodeStates = true;
+            options.cancel = &context.cancelFlag();
             const auto started = std::chrono::steady_clock::now();
-            const model::GtRunResult run = model::runGraphTransformer(*model, *graph, options);
-            context.throwIfCancelled();
-            auto out = std::make_shared<model::RunResult>(nodeRunResult(run, model->config, graph->nodeCount()));
+            const model::NodeRunResult run = model->run(*graph, options);
+            auto out = std::make_shared<model::RunResult>(
+                analysis::nodeRunResult(run, model->summary(), graph->nodeCount()));
             out->milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
             return std::shared_ptr<const model::RunResult>(std::move(out));
         },

@@ -9,7 +9,7 @@
 #include "graph/GraphSummary.h"
 #include "Inspection.h"
 #include "model/Backend.h"
-#include "model/GraphTransformer.h"
+#include "model/NodeModel.h"
 #include "model/ModelFolder.h"
 #include "SessionIO.h"
 #include "store/Session.h"
@@ -78,7 +78,7 @@ public:
     GraphEditor* graphEditor() const { return editor_; }
     const model::GraphGptModel* model() const { return model_.get(); }
     /// The node-level model when one is open (then model() is null).
-    const model::GraphTransformerModel* nodeLevelModel() const { return gtModel_.get(); }
+    const model::NodeLevelModel* nodeLevelModel() const { return nodeModel_.get(); }
     Inspection* inspection() const { return inspection_; }
     jobs::JobRunner* jobRunner() const { return jobs_.get(); }
     /// Opens the shipped demo: molecule-tpsa on aspirin when present, else caffeine alone.
@@ -239,10 +239,10 @@ private:
     bool showRestoredRun(InspectionData& data);
     void writeSession(const QString& path, bool autosave);
     /// A node-level model (Graph Transformer family): loaded and run by their own functions,
-    /// shown through node tokens (NodeLevelRun.h).
+    /// shown through node tokens (analysis/NodeLevel.h).
     void openNodeLevelModel(const QString& path, bool quiet);
     void runNodeLevel(InspectionData data, uint64_t generation);
-    std::shared_ptr<const model::GraphTransformerModel> gtModel_;
+    std::shared_ptr<const model::NodeLevelModel> nodeModel_;
     void updateSessionTitle();
     void markSessionDirty();
     std::optional<PendingRestore> restore_;

@@ -55,6 +55,22 @@ const char* outputMeasureName(OutputMeasure m) {
     return "abs_delta";
 }
 
+double vectorChange(OutputMeasure m, const float* a, const float* b, int64_t n) {
+    if (n <= 0) return 0.0;
+    if (m == OutputMeasure::Kl) return kl(softmax(a, n), softmax(b, n));
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; ++i) {
+        if (m == OutputMeasure::BernoulliKl) {
+            const double p = sigmoid(a[i]), q = std::clamp(sigmoid(b[i]), 1e-12, 1.0 - 1e-12);
+            if (p > 0.0) sum += p * std::log(p / q);
+            if (p < 1.0) sum += (1.0 - p) * std::log((1.0 - p) / (1.0 - q));
+        } else {
+            sum += std::abs(static_cast<double>(a[i]) - b[i]);
+        }
+    }
+    return sum / static_cast<double>(n);
+}
+
 double outputChange(const model::GraphGptModel& model, const model::RunResult& full,
                     const model::RunResult& changed) {
     const OutputMeasure m = outputMeasure(model);
@@ -62,20 +78,7 @@ double outputChange(const model::GraphGptModel& model, const model::RunResult& f
         const int64_t n = static_cast<int64_t>(full.logits.size());
         if (n == 0 || changed.logits.size() != full.logits.size())
             throw std::invalid_argument("output change: the runs' logits differ in size");
-        const float* a = full.logits.data();
-        const float* b = changed.logits.data();
-        if (m == OutputMeasure::Kl) return kl(softmax(a, n), softmax(b, n));
-        double sum = 0.0;
-        for (int64_t i = 0; i < n; ++i) {
-            if (m == OutputMeasure::AbsoluteDelta) {
-                sum += std::abs(static_cast<double>(a[i]) - b[i]);
-            } else {
-                const double p = sigmoid(a[i]), q = std::clamp(sigmoid(b[i]), 1e-12, 1.0 - 1e-12);
-                if (p > 0.0) sum += p * std::log(p / q);
-                if (p < 1.0) sum += (1.0 - p) * std::log((1.0 - p) / (1.0 - q));
-            }
-        }
-        return sum / static_cast<double>(n);
+        return vectorChange(m, full.logits.data(), changed.logits.data(), n);
     }
     // Per-position outputs: compare the positions both runs still hold.
     const bool tokens = m == OutputMeasure::TokenKl;

@@ -28,6 +28,9 @@ OutputMeasure outputMeasure(const model::GraphGptModel& model);
 const char* outputMeasureName(OutputMeasure m);  // "abs_delta", "kl", ...
 double outputChange(const model::GraphGptModel& model, const model::RunResult& full,
                     const model::RunResult& changed);
+/// One output vector's change a → b of n values by AbsoluteDelta (mean |Δ|), Kl or BernoulliKl
+/// (mean over values); 0 for n = 0.
+double vectorChange(OutputMeasure m, const float* a, const float* b, int64_t n);
 
 struct AblationOptions {
     bool heads = true;

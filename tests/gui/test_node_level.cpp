@@ -4,6 +4,9 @@
 // graph — a node's halo is the weight the query gives it and an edge the weight sent across
 // it — and the matrix and head grid show the same maps.
 #include <QDir>
+#include <QDoubleSpinBox>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QTemporaryDir>
@@ -12,9 +15,11 @@
 #include <fstream>
 #include <random>
 
+#include "HeadAnalysisView.h"
 #include "Inspection.h"
 #include "MainWindow.h"
 #include "PredictionPanel.h"
+#include "PruningView.h"
 #include "checkpoint/SafeTensors.h"
 #include "jobs/JobRunner.h"
 #include "model/GraphTransformer.h"
@@ -106,9 +111,9 @@ private slots:
         QCOMPARE(d.result->logits.size(), size_t{1});
 
         // The same run straight from the core: the window shows its attention unchanged.
-        gts::model::GtRunOptions o;
+        gts::model::NodeRunOptions o;
         o.captureAttention = true;
-        const auto direct = gts::model::runGraphTransformer(*w.nodeLevelModel(), *d.graph, o);
+        const auto direct = w.nodeLevelModel()->run(*d.graph, o);
         for (size_t l = 0; l < 2; ++l) {
             const auto& shown = d.result->layers[l].attention;
             QCOMPARE(shown.shape(), direct.layers[l].attention.shape());
@@ -151,6 +156,82 @@ private slots:
         w.grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/node-level.png"));
     }
 
+    /// Head statistics, ablation, token pruning and head masks work on a node-level model; each
+    /// number the views show equals a direct engine run with the same masks or kept nodes.
+    void analysesRunOnANodeLevelModel() {
+        QTemporaryDir dir;
+        writeModel(dir.path());
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openSmiles(QStringLiteral("CC(=O)Oc1ccccc1C(=O)O")));
+        QSignalSpy ran(&w, &MainWindow::runFinished);
+        w.openModel(dir.path(), /*quiet=*/true);
+        QTRY_VERIFY_WITH_TIMEOUT(ran.count() > 0, 30000);
+        gts::Inspection* in = w.inspection();
+        QTRY_VERIFY_WITH_TIMEOUT(in->headStats() != nullptr, 30000);
+        const gts::InspectionData& d = in->data();
+        const auto& m = *w.nodeLevelModel();
+        QVERIFY(d.nodeModel.get() == &m);
+        QCOMPARE(in->modelLayers(), 2);
+        QCOMPARE(in->modelHeads(), 2);
+        gts::HeadAnalysisView* view = w.headAnalysisView();
+        QCOMPARE(view->table()->rowCount(), 4);
+        // Sparse attention puts all weight one hop away: the hop profile says so.
+        for (const auto& h : in->headStats()->heads) {
+            QVERIFY(h.hopProfile.size() > 1);
+            QVERIFY2(h.hopProfile[1] > 0.99, qPrintable(QString::number(h.hopProfile[1])));
+        }
+
+        gts::model::NodeRunOptions base;
+        const auto full = m.run(*d.graph, base);
+        auto masked = [&](std::vector<std::vector<bool>> mask) {
+            gts::model::NodeRunOptions o;
+            o.headMask = std::move(mask);
+            return double(std::abs(m.run(*d.graph, o).output.data()[0] - full.output.data()[0]));
+        };
+        QSignalSpy ablated(view, &gts::HeadAnalysisView::ablationReady);
+        QTest::mouseClick(view->ablateButton(), Qt::LeftButton);
+        QVERIFY(ablated.wait(30000));
+        QCOMPARE(int(view->scatter()->points().size()), 4);
+        for (const auto& p : view->scatter()->points()) {
+            std::vector<std::vector<bool>> mask(2, std::vector<bool>(2, false));
+            mask[size_t(p.layer)][size_t(p.head)] = true;
+            QVERIFY(std::abs(p.y - masked(mask)) < 1e-6);
+        }
+        QCOMPARE(in->ablation()->layerChange.size(), size_t{2});
+        QVERIFY(std::abs(in->ablation()->layerChange[1] - masked({{false, false}, {true, true}})) < 1e-6);
+
+        // Zero-TPrune on nodes: 13 atoms, keep 0.5 → round(6.5) = 7 removed before layer 1.
+        gts::PruningView* pv = w.pruningView();
+        pv->keepBox()->setValue(0.5);
+        QSignalSpy pruned(pv, &gts::PruningView::pruneReady);
+        pv->startPrune();
+        QVERIFY(pruned.wait(30000));
+        const auto r = pv->result();
+        QVERIFY(r);
+        QCOMPARE(r->layerPositions, (std::vector<int64_t>{13, 6}));
+        QCOMPARE(r->dropped[1].size(), size_t{7});
+        for (int32_t v : r->dropped[1]) QVERIFY(!pv->survivors()->present(1, v));
+        gts::model::NodeRunOptions keep;
+        keep.keepNodes.resize(2);
+        keep.keepNodes[1].assign(r->keep[1].begin(), r->keep[1].end());
+        const double prunedChange = std::abs(m.run(*d.graph, keep).output.data()[0] - full.output.data()[0]);
+        QVERIFY(std::abs(r->change - prunedChange) < 1e-6);
+        QVERIFY(r->flopsPruned < r->flopsFull);
+        QVERIFY2(pv->summaryText().contains(QStringLiteral("13 → 6 nodes")), qPrintable(pv->summaryText()));
+
+        // Head masks from the grid: head 1 of layer 0 off.
+        QTest::mouseClick(pv->maskGrid(), Qt::LeftButton, {}, pv->maskGrid()->cellRect(0, 1).center());
+        QSignalSpy maskedRun(pv, &gts::PruningView::maskedRunReady);
+        pv->startMaskedRun();
+        QVERIFY(maskedRun.wait(30000));
+        const double change = masked({{false, true}, {false, false}});
+        QVERIFY2(pv->maskText().contains(QString::number(change, 'g', 4)), qPrintable(pv->maskText()));
+        w.grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/node-level-analysis.png"));
+    }
+
     /// Demos ▸ molecule-tpsa-gt ▸ Aspirin: the shipped Graph Transformer opens with its attention
     /// on the molecule and its TPSA prediction.
     void theShippedGraphTransformerOpensFromTheDemosMenu() {
@@ -171,7 +252,7 @@ private slots:
         QVERIFY(w.nodeLevelModel());
         const gts::InspectionData& d = w.inspection()->data();
         QVERIFY(d.nodeTokens);
-        QCOMPARE(d.result->layers.size(), size_t(w.nodeLevelModel()->config.numLayers));
+        QCOMPARE(d.result->layers.size(), size_t(w.nodeLevelModel()->summary().numLayers));
         QVERIFY(w.inspection()->graphAttention().maxNode > 0);
         QVERIFY(w.inspection()->graphAttention().maxEdge > 0);
         // Aspirin's TPSA is 63.6 Å²; the card reports the model's held-out error.
