@@ -335,4 +335,35 @@ SpectralResult smallestEigenvectors(const Graph& graph, int k, LaplacianKind kin
     return result;
 }
 
+Eigen::MatrixXd canonicalEigenspaceBasis(const Eigen::VectorXd& values,
+                                         const Eigen::MatrixXd& vectors, double tolerance) {
+    // A projected unit vector shorter than this adds no direction to the basis.
+    constexpr double kResidualMin = 1e-4;
+    Eigen::MatrixXd out = vectors;
+    const Eigen::Index n = values.size();
+    for (Eigen::Index start = 0; start < n;) {
+        Eigen::Index end = start + 1;
+        while (end < n && values[end] - values[end - 1] < tolerance) ++end;
+        const Eigen::Index m = end - start;
+        if (m > 1) {
+            const Eigen::MatrixXd v = vectors.middleCols(start, m);
+            const Eigen::MatrixXd projector = v * v.transpose();
+            Eigen::Index found = 0;
+            for (Eigen::Index i = 0; i < vectors.rows() && found < m; ++i) {
+                Eigen::VectorXd r = projector.col(i);
+                for (Eigen::Index b = 0; b < found; ++b) {
+                    const auto u = out.col(start + b);
+                    r -= u.dot(r) * u;
+                }
+                const double norm = r.norm();
+                if (norm > kResidualMin) out.col(start + found++) = r / norm;
+            }
+            // A rank-m projector always yields m directions; keep the solver's otherwise.
+            if (found < m) out.middleCols(start, m) = v;
+        }
+        start = end;
+    }
+    return out;
+}
+
 }  // namespace gts

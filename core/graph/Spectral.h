@@ -112,4 +112,14 @@ struct SpectralResult {
 SpectralResult smallestEigenvectors(const Graph& graph, int k, LaplacianKind kind,
                                     bool skipTrivial, const SpectralOptions& options = {});
 
+/// A solver-independent basis of every repeated eigenvalue's eigenspace (a solver may return any
+/// rotation of it, and which one changes with compiler flags): eigenvalues ascending, those
+/// within `tolerance` of the previous (chained) form one space of dimension m > 1; its projector
+/// P = V Vᵀ is unique, so P e_0, P e_1, … in node order are orthonormalized by Gram–Schmidt,
+/// skipping residuals below 1e-4, until m vectors are found. 1-dimensional spaces stay as given.
+/// The same construction as the Graph Transformer's LapPE and the references'
+/// canonical_eigenspace_basis (tests/reference/graph_transformer_ref.py).
+Eigen::MatrixXd canonicalEigenspaceBasis(const Eigen::VectorXd& values,
+                                         const Eigen::MatrixXd& vectors, double tolerance = 1e-6);
+
 }  // namespace gts
