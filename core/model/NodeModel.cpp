@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/GraphGps.h"
 #include "model/GraphTransformer.h"
 
 namespace gts::model {
@@ -138,14 +139,15 @@ nlohmann::json readConfig(const std::filesystem::path& path) {
 bool isNodeLevelModelPath(const std::filesystem::path& path) {
     const nlohmann::json j = readConfig(path);
     if (!j.is_object()) return false;
-    return isGraphTransformerConfig(j);
+    return isGraphTransformerConfig(j) || isGraphGpsConfig(j);
 }
 
 std::shared_ptr<const NodeLevelModel> loadNodeLevelModel(const std::filesystem::path& path) {
     const nlohmann::json j = readConfig(path);
     if (j.is_object() && isGraphTransformerConfig(j))
         return std::make_shared<GraphTransformerNodeModel>(loadGraphTransformerModel(path));
-    throw std::invalid_argument("config.json names no node-level model family (model_type graph_transformer)");
+    if (j.is_object() && isGraphGpsConfig(j)) return loadGraphGpsNodeModel(path);
+    throw std::invalid_argument("config.json names no node-level model family (model_type graph_transformer or graphgps)");
 }
 
 }  // namespace gts::model
