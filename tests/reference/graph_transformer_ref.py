@@ -24,7 +24,17 @@ messages u→v and v→u (both carrying the edge's category); a directed graph k
 direction; the full graph has every ordered pair j ≠ i (networkx.complete_graph, as the repo's
 make_full_graph), with an edge's category on pairs joined by an edge and `non_edge_index` on the
 rest.
+
+Graph-masked variants (config "attention" and "spd_bias"; see core/model/GraphTransformer.h):
+hop distances by breadth-first search on the undirected view; the k_hop, hop_groups and full
+masks run one message per ordered pair j ≠ i (no i → i) carrying an edge's input or the
+non-edge input like the full graph. k_hop: pairs at distance 1..K. hop_groups [k_0, ..]: the
+union of the rings at distance exactly k_g; heads split evenly into consecutive groups, head h
+of group g scores only the pairs at distance k_g (s = 0 and t = 0 elsewhere) and normalises over
+them. spd_bias (Graphormer): score += b[h][min(spd, D)] (b[h][D + 1] for another component)
+before the clamp, b = layers.{l}.attention.spd_bias.weight, an Embedding [D + 2, heads].
 """
+import collections
 import math
 
 import numpy as np
@@ -134,9 +144,11 @@ class MlpReadout(nn.Module):
 class Attention(nn.Module):
     """MultiHeadAttentionLayer: Q, K, V (and proj_e with edge features), [hidden, hidden]."""
 
-    def __init__(self, hidden, heads, edge_features, bias):
+    def __init__(self, hidden, heads, edge_features, bias, spd_buckets=0):
         super().__init__()
         self.heads, self.d = heads, hidden // heads
+        if spd_buckets:
+            self.spd_bias = nn.Embedding(spd_buckets, heads)
         self.Q = nn.Linear(hidden, hidden, bias=bias)
         self.K = nn.Linear(hidden, hidden, bias=bias)
         self.V = nn.Linear(hidden, hidden, bias=bias)
@@ -144,7 +156,9 @@ class Attention(nn.Module):
         if edge_features:
             self.proj_e = nn.Linear(hidden, hidden, bias=bias)
 
-    def forward(self, h, e, src, dst, head_mask=None):
+    def forward(self, h, e, src, dst, head_mask=None, bucket=None, active=None):
+        """bucket [M]: SPD bias bucket per message (with spd_bias); active [M, H]: whether head h
+        attends over message m (hop groups; None: every head every message)."""
         n, hd = h.shape[0], self.heads
         q = self.Q(h).view(n, hd, self.d)
         k = self.K(h).view(n, hd, self.d)
@@ -153,8 +167,13 @@ class Attention(nn.Module):
         e_out = None
         if self.edge_features:
             prod = prod * self.proj_e(e).view(-1, hd, self.d)
-            e_out = prod
-        score = torch.exp(prod.sum(-1).clamp(-SCORE_CLAMP, SCORE_CLAMP))  # [M, H]
+            e_out = prod if active is None else prod * active[..., None].to(prod.dtype)
+        logit = prod.sum(-1)                                    # [M, H]
+        if bucket is not None:
+            logit = logit + self.spd_bias(bucket)
+        score = torch.exp(logit.clamp(-SCORE_CLAMP, SCORE_CLAMP))  # [M, H]
+        if active is not None:
+            score = score * active.to(score.dtype)
         wv = torch.zeros(n, hd, self.d, dtype=h.dtype).index_add_(0, dst, v[src] * score[..., None])
         z = torch.zeros(n, hd, dtype=h.dtype).index_add_(0, dst, score)
         if self.edge_features:
@@ -180,10 +199,10 @@ class Layer(nn.Module):
     FFN_layer1/2, layer_norm2/batch_norm2; with them O_h/O_e, *_norm1_h/_e, FFN_h_layer1/2,
     FFN_e_layer1/2, *_norm2_h/_e (graph_transformer_edge_layer.py)."""
 
-    def __init__(self, hidden, heads, norm, edge_features, bias, residual=True):
+    def __init__(self, hidden, heads, norm, edge_features, bias, residual=True, spd_buckets=0):
         super().__init__()
         self.edge_features, self.residual, self.norm_kind = edge_features, residual, norm
-        self.attention = Attention(hidden, heads, edge_features, bias)
+        self.attention = Attention(hidden, heads, edge_features, bias, spd_buckets)
         nk = "batch_norm" if norm == "batch" else "layer_norm"
         self.nk = nk
         if edge_features:
@@ -215,8 +234,8 @@ class Layer(nn.Module):
         f = f2(torch.relu(f1(x1)))
         return n2(x1 + f if self.residual else f)
 
-    def forward(self, h, e, src, dst, head_mask=None):
-        h_attn, e_attn, weights = self.attention(h, e, src, dst, head_mask)
+    def forward(self, h, e, src, dst, head_mask=None, bucket=None, active=None):
+        h_attn, e_attn, weights = self.attention(h, e, src, dst, head_mask, bucket, active)
         if self.edge_features:
             return self._stream(h, h_attn, "h"), self._stream(e, e_attn, "e"), weights
         return self._stream(h, h_attn, ""), None, weights
@@ -244,13 +263,23 @@ class GraphTransformer(nn.Module):
                 self.embedding_e = nn.Linear(ei["width"], d)
             else:
                 self.embedding_e = nn.Linear(1, d)
+        spd = cfg.get("spd_bias")
+        self.spd_max = spd["max_distance"] if spd else 0
         self.layers = nn.ModuleList(
             Layer(d, cfg["num_heads"], cfg["norm"], cfg["edge_features"], cfg["attention_bias"],
-                  cfg.get("residual", True))
+                  cfg.get("residual", True), self.spd_max + 2 if spd else 0)
             for _ in range(cfg["num_layers"]))
         self.MLP_layer = MlpReadout(d, cfg["num_outputs"], cfg["readout_mlp_layers"])
 
-    def forward(self, node_in, edge_in, src, dst, lap_pe, head_mask=None, keep=None):
+    def head_rings(self):
+        """The hop ring of each head with hop_groups (consecutive, even split), else None."""
+        groups = self.cfg.get("attention", {}).get("hop_groups")
+        if not groups:
+            return None
+        per = self.cfg["num_heads"] // len(groups)
+        return [groups[h // per] for h in range(self.cfg["num_heads"])]
+
+    def forward(self, node_in, edge_in, src, dst, lap_pe, head_mask=None, keep=None, hops=None):
         """node_in: LongTensor [N] or float [N, w]; edge_in: per message, LongTensor [M] or float
         [M, w] (ignored without edge features); lap_pe [N, k]; head_mask[l][h] True zeroes head
         h of layer l (node and edge attention outputs, before O); keep[l] (a node list or None):
@@ -268,6 +297,14 @@ class GraphTransformer(nn.Module):
                 e = self.embedding_e(torch.ones(src.shape[0], 1, dtype=h.dtype))
             else:
                 e = self.embedding_e(edge_in)
+        # hops [M]: hop distance per message (-1: another component), for hop groups and SPD.
+        bucket_all = active_all = None
+        if self.spd_max:
+            bucket_all = torch.where(hops < 0, torch.full_like(hops, self.spd_max + 1),
+                                     hops.clamp(max=self.spd_max))
+        rings = self.head_rings()
+        if rings is not None:
+            active_all = hops[:, None] == torch.tensor(rings)[None, :]
         alive = torch.ones(n, dtype=torch.bool)
         weights, states = [], []
         for l, layer in enumerate(self.layers):
@@ -278,7 +315,9 @@ class GraphTransformer(nn.Module):
             live = alive[src] & alive[dst]
             idx = torch.nonzero(live).flatten()
             mask = head_mask[l] if head_mask is not None else None
-            h_new, e_new, w = layer(h, e[idx] if e is not None else None, src[idx], dst[idx], mask)
+            h_new, e_new, w = layer(h, e[idx] if e is not None else None, src[idx], dst[idx], mask,
+                                    bucket_all[idx] if bucket_all is not None else None,
+                                    active_all[idx] if active_all is not None else None)
             h = h_new * alive[:, None].to(h.dtype)
             if e is not None:
                 e = e.clone()
@@ -316,6 +355,64 @@ def messages(num_nodes, edges, directed, full_graph, edge_values, non_edge_value
             if i != j:
                 src.append(j); dst.append(i); val.append(first.get((j, i), non_edge_value))
     return src, dst, val
+
+
+def hop_distances(num_nodes, edges):
+    """All-pairs hop distances of the undirected view by breadth-first search from every node;
+    -1 for unreachable. A list of lists, [source][target]."""
+    adj = [[] for _ in range(num_nodes)]
+    for u, v in edges:
+        if u != v:
+            adj[u].append(v)
+            adj[v].append(u)
+    out = []
+    for s in range(num_nodes):
+        dist = [-1] * num_nodes
+        dist[s] = 0
+        queue = collections.deque([s])
+        while queue:
+            x = queue.popleft()
+            for y in adj[x]:
+                if dist[y] < 0:
+                    dist[y] = dist[x] + 1
+                    queue.append(y)
+        out.append(dist)
+    return out
+
+
+def attention_mask(cfg):
+    """(mask name, K or hop groups) of a config: "attention" if given, else full_graph."""
+    att = cfg.get("attention")
+    if att:
+        return att["mask"], att.get("k", att.get("hop_groups"))
+    return ("full_graph" if cfg.get("full_graph") else "neighbours"), None
+
+
+def masked_messages(num_nodes, edges, directed, cfg, edge_values, non_edge_value):
+    """(src, dst, per-message edge value, hops) for any mask (module docstring). hops is the
+    hop distance of each message (0 for a self loop, -1 for another component)."""
+    mask, arg = attention_mask(cfg)
+    dist = hop_distances(num_nodes, edges)
+    if mask == "neighbours":
+        src, dst, val = messages(num_nodes, edges, directed, False, edge_values, non_edge_value)
+        return src, dst, val, [dist[j][i] for j, i in zip(src, dst)]
+    first = {}
+    for (u, v), x in zip(edges, edge_values):
+        first.setdefault((u, v), x)
+        if not directed:
+            first.setdefault((v, u), x)
+    src, dst, val, hops = [], [], [], []
+    for i in range(num_nodes):
+        for j in range(num_nodes):
+            d = dist[j][i]
+            if i == j:
+                continue
+            if mask == "k_hop" and not 1 <= d <= arg:
+                continue
+            if mask == "hop_groups" and d not in arg:
+                continue
+            src.append(j); dst.append(i); val.append(first.get((j, i), non_edge_value)); hops.append(d)
+    return src, dst, val, hops
 
 
 def dense_attention(weights, src, dst, num_nodes, heads):

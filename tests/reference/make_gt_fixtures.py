@@ -12,6 +12,9 @@ outputs in expected.safetensors:
   attention.{l} [H, N, N], node_states.{l} [N, d]
   output_head_masked   with head 1 of layer 0 masked
   output_kept          with node keep-sets (metadata "keep": JSON list per layer)
+  message_source, message_target, message_hops [M]   the messages the reference ran and their
+                       hop distances (−1: unreachable), in the engine's order, for the variants
+                       with an "attention" mask or "spd_bias"
 
 Metadata: "directed", "lap_pe_distinct" ("1" when the graph's eigenvalues are distinct, so its
 eigenvectors are unique up to sign whatever the solver; repeated ones get the canonical basis).
@@ -42,6 +45,12 @@ DIRECTED = {"nodes": 7, "directed": True,
 # A path with a chord and a pendant.
 CHORDED = {"nodes": 6, "directed": False,
            "edges": [(0, 1), (1, 2), (2, 3), (3, 4), (1, 3), (4, 5)]}
+# A tree of diameter 5, so that hop rings 1..4 all hold pairs.
+TREE = {"nodes": 9, "directed": False,
+        "edges": [(0, 1), (1, 2), (2, 3), (3, 4), (1, 5), (5, 6), (2, 7), (0, 8)]}
+# CHORDED and a separate edge: pairs across the two components are unreachable (SPD bucket D + 1).
+TWO_COMPONENTS = {"nodes": 8, "directed": False,
+                  "edges": CHORDED["edges"] + [(6, 7)]}
 
 FIXTURES = [
     {"name": "sparse_edge_batch", "seed": 11, "graph": RING_BRANCH, "pt_nesting": None,
@@ -91,6 +100,41 @@ FIXTURES = [
                                "num_embeddings": 6},
                 "edge_input": {"kind": "constant"}},
      "keep": [None, None]},
+    # Graph-masked variants (attention masks and SPD bias).
+    {"name": "khop2_edge_layer", "seed": 21, "graph": RING_BRANCH, "pt_nesting": None,
+     "config": {"norm": "layer", "full_graph": False, "edge_features": True, "lap_pe_dim": 3,
+                "readout": "mean", "task": "graph", "num_outputs": 1, "attention_bias": False,
+                "readout_mlp_layers": 2, "attention": {"mask": "k_hop", "k": 2},
+                "node_input": {"kind": "embedding", "attribute": "atom", "column": 0,
+                               "num_embeddings": 6},
+                "edge_input": {"kind": "embedding", "attribute": "bond", "column": 0,
+                               "num_embeddings": 5, "offset": 1, "non_edge_index": 0}},
+     "keep": [None, [0, 1, 2, 3, 5]]},
+    {"name": "hop_groups_tree", "seed": 22, "graph": TREE, "pt_nesting": "model",
+     "config": {"num_heads": 4, "norm": "batch", "full_graph": False, "edge_features": True,
+                "lap_pe_dim": 2, "readout": "mean", "task": "node", "num_outputs": 2,
+                "attention_bias": False, "readout_mlp_layers": 1,
+                "attention": {"mask": "hop_groups", "hop_groups": [1, 2, 3, 4]},
+                "node_input": {"kind": "embedding", "attribute": "atom", "column": 0,
+                               "num_embeddings": 6},
+                "edge_input": {"kind": "embedding", "attribute": "bond", "column": 0,
+                               "num_embeddings": 4, "offset": 1, "non_edge_index": 0}},
+     "keep": [[0, 1, 2, 3, 4, 5, 6, 7], None]},
+    {"name": "spd_full_batch", "seed": 23, "graph": TWO_COMPONENTS, "pt_nesting": "state_dict",
+     "config": {"norm": "batch", "full_graph": True, "edge_features": False, "lap_pe_dim": 2,
+                "readout": "sum", "task": "graph", "num_outputs": 1, "attention_bias": False,
+                "readout_mlp_layers": 2, "spd_bias": {"max_distance": 2},
+                "node_input": {"kind": "embedding", "attribute": "atom", "column": 1,
+                               "num_embeddings": 4}},
+     "keep": [None, [0, 1, 2, 3, 4, 6, 7]]},
+    {"name": "spd_khop_directed", "seed": 24, "graph": DIRECTED, "pt_nesting": None,
+     "config": {"norm": "layer", "full_graph": False, "edge_features": True, "lap_pe_dim": 2,
+                "readout": "mean", "task": "node", "num_outputs": 1, "attention_bias": True,
+                "readout_mlp_layers": 2, "attention": {"mask": "k_hop", "k": 2},
+                "spd_bias": {"max_distance": 3},
+                "node_input": {"kind": "linear", "attribute": "x", "width": 3},
+                "edge_input": {"kind": "linear", "attribute": "w", "width": 2}},
+     "keep": [[0, 1, 2, 3, 4, 5], None]},
 ]
 
 BASE = {"model_type": "graph_transformer", "hidden_dim": 8, "num_heads": 2, "num_layers": 2,
@@ -169,9 +213,9 @@ def write_fixture(spec, out_root):
     node_attr, node_in, edge_attr, edge_vals, non_edge = node_and_edge_inputs(cfg, graph, gen)
 
     n = graph["nodes"]
-    src, dst, vals = ref.messages(n, graph["edges"], graph["directed"], cfg["full_graph"],
-                                  edge_vals, non_edge)
-    src_t, dst_t = torch.tensor(src), torch.tensor(dst)
+    src, dst, vals, hops = ref.masked_messages(n, graph["edges"], graph["directed"], cfg,
+                                               edge_vals, non_edge)
+    src_t, dst_t, hops_t = torch.tensor(src), torch.tensor(dst), torch.tensor(hops)
     edge_in = None
     if cfg["edge_features"]:
         edge_in = torch.stack(vals) if cfg["edge_input"]["kind"] == "linear" else torch.tensor(vals)
@@ -182,11 +226,12 @@ def write_fixture(spec, out_root):
     distinct = bool(np.all(np.diff(eigenvalues) > 1e-3))
 
     with torch.no_grad():
-        out, weights, states = model(node_in, edge_in, src_t, dst_t, lap)
+        out, weights, states = model(node_in, edge_in, src_t, dst_t, lap, hops=hops_t)
         heads = cfg["num_heads"]
         masked, _, _ = model(node_in, edge_in, src_t, dst_t, lap,
-                             head_mask=[[False, True]] + [[False] * heads] * (cfg["num_layers"] - 1))
-        kept, _, _ = model(node_in, edge_in, src_t, dst_t, lap, keep=spec["keep"])
+                             head_mask=[[False, True] + [False] * (heads - 2)]
+                             + [[False] * heads] * (cfg["num_layers"] - 1), hops=hops_t)
+        kept, _, _ = model(node_in, edge_in, src_t, dst_t, lap, keep=spec["keep"], hops=hops_t)
 
     # Every fixture must see its interventions: a masked head and the keep-sets change the output.
     assert (masked - out).abs().max() > 1e-3, f"{spec['name']}: head mask changes nothing"
@@ -201,6 +246,10 @@ def write_fixture(spec, out_root):
                 "output_kept": kept.float()}
     if edge_attr is not None:
         expected["edge_input"] = edge_attr.float()
+    if "attention" in cfg or "spd_bias" in cfg:
+        expected["message_hops"] = torch.tensor(hops, dtype=torch.float32)
+        expected["message_source"] = torch.tensor(src, dtype=torch.float32)
+        expected["message_target"] = torch.tensor(dst, dtype=torch.float32)
     for l in range(cfg["num_layers"]):
         expected[f"attention.{l}"] = ref.dense_attention(weights[l], src, dst, n, heads).float()
         expected[f"node_states.{l}"] = states[l].float()

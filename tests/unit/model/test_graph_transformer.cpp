@@ -2,7 +2,8 @@
 // PyTorch reference (tests/reference/graph_transformer_ref.py; fixtures written by
 // tests/reference/make_gt_fixtures.py in float64 from the f32 weights), loaded from safetensors
 // and from torch checkpoints with graphdeeplearning/graphtransformer's names. Tolerances
-// (issue 10): outputs and node states within 1e-4 absolute, attention within 1e-5.
+// (issue 10): outputs and node states within 1e-4 absolute, attention within 1e-5. The
+// graph-masked variants (k-hop, hop groups, SPD bias) have their own fixtures and hand checks.
 
 #include <gtest/gtest.h>
 
@@ -15,8 +16,10 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/SafeTensors.h"
+#include "graph/Algorithms.h"
 #include "io/GraphIO.h"
 #include "model/GraphTransformer.h"
+#include "model/NodeModel.h"
 
 using namespace gts;
 using namespace gts::model;
@@ -137,6 +140,20 @@ void checkAgainstReference(const std::string& name, const std::string& weightsFi
                     kOutputTolerance, label + " node_states" + suffix);
     }
 
+    // The graph-masked fixtures record the messages the reference ran, in the engine's order.
+    if (expected.tensors.count("message_hops")) {
+        const Tensor& src = tensorOf(expected, "message_source");
+        const Tensor& dst = tensorOf(expected, "message_target");
+        const Tensor& hops = tensorOf(expected, "message_hops");
+        ASSERT_EQ(r.messageSource.size(), src.size()) << label;
+        ASSERT_EQ(r.messageHops.size(), hops.size()) << label;
+        for (size_t k = 0; k < src.size(); ++k) {
+            EXPECT_EQ(r.messageSource[k], uint32_t(src.data()[k])) << label << " message " << k;
+            EXPECT_EQ(r.messageTarget[k], uint32_t(dst.data()[k])) << label << " message " << k;
+            EXPECT_EQ(r.messageHops[k], int32_t(hops.data()[k])) << label << " message " << k;
+        }
+    }
+
     GtRunOptions masked;
     masked.lapPe = options.lapPe;
     masked.headMask = {{false, true}};
@@ -207,7 +224,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, GraphTransformerFixture, ::testing::ValuesIn(
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 TEST(GraphTransformerFixtures, AllPresent) {
-    EXPECT_EQ(fixtureNames().size(), 6u);
+    EXPECT_EQ(fixtureNames().size(), 10u);
 }
 
 // Path 0-1-2: A = [[0,1,0],[1,0,1],[0,1,0]], D = diag(1,2,1). L = I − D^-1/2 A D^-1/2 has
@@ -594,6 +611,227 @@ TEST(GraphTransformerRun, NoEdgeFeatureRowsSumToOne) {
     }
     for (size_t i = 0; i < r.layers[1].nodeStates.size(); ++i)
         EXPECT_TRUE(std::isfinite(r.layers[1].nodeStates.data()[i]));
+}
+
+// Graph-masked variants -----------------------------------------------------------------------
+
+/// A copy of a loaded model with another configuration over the same tensors.
+GraphTransformerModel withConfig(const GraphTransformerModel& m, GraphTransformerConfig c) {
+    GraphTransformerModel out = m;
+    out.config = std::move(c);
+    out.weights = bindGraphTransformerWeights(out.tensors, out.config, "test");
+    return out;
+}
+
+float maxAbsDiff(const Tensor& a, const Tensor& b) {
+    EXPECT_EQ(a.shape(), b.shape());
+    float worst = 0.0f;
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i)
+        worst = std::max(worst, std::abs(a.data()[i] - b.data()[i]));
+    return worst;
+}
+
+// On a path (no multi-edges, no self loops, undirected), the pairs within one hop are exactly
+// the edges in both directions, with the same edge inputs: K = 1 is the sparse model.
+TEST(GraphTransformerMasks, KHopOneOnAPathIsTheSparseModel) {
+    const auto sparse = loadGraphTransformerModel(kFixtures / kEdgeFixture);
+    GraphTransformerConfig c = sparse->config;
+    c.kHop = 1;
+    const GraphTransformerModel khop = withConfig(*sparse, c);
+    Graph path = smallMolecule();  // 0 - 1 - 2 with bonds
+    path.addNode();
+    path.addEdge(2, 3);
+    path.nodeAttrs().find("atom")->setInt(3, 4);
+    path.edgeAttrs().find("bond")->setInt(2, 1);
+    GtRunOptions options;
+    options.captureAttention = true;
+    options.captureNodeStates = true;
+    const auto a = runGraphTransformer(*sparse, path, options);
+    const auto b = runGraphTransformer(khop, path, options);
+    EXPECT_LE(maxAbsDiff(a.output, b.output), 1e-6f);
+    for (size_t l = 0; l < a.layers.size(); ++l) {
+        EXPECT_LE(maxAbsDiff(a.layers[l].attention, b.layers[l].attention), 1e-7f) << l;
+        EXPECT_LE(maxAbsDiff(a.layers[l].nodeStates, b.layers[l].nodeStates), 1e-6f) << l;
+    }
+    EXPECT_EQ(b.messageSource.size(), 6u);
+    for (int32_t hop : b.messageHops) EXPECT_EQ(hop, 1);
+    // K = 2 adds the pairs two hops apart (0-2, 1-3 both ways).
+    c.kHop = 2;
+    EXPECT_EQ(runGraphTransformer(withConfig(*sparse, c), path).messageSource.size(), 10u);
+}
+
+// hop_groups [1, 2, 3, 4] with 4 heads: head h attends over hop distance exactly h + 1. Its
+// captured attention is non-zero exactly on that ring (s > 0 for every pair that runs), and a
+// row with no pair in the ring is zero.
+TEST(GraphTransformerMasks, HeadGroupAttendsOverItsHopRing) {
+    const fs::path folder = kFixtures / "hop_groups_tree";
+    const auto model = loadGraphTransformerModel(folder);
+    const auto expected = checkpoint::readSafeTensors(folder / "expected.safetensors");
+    const Graph g = fixtureGraph(expected, model->config);
+    ASSERT_EQ(model->config.hopGroups, (std::vector<int>{1, 2, 3, 4}));
+    GtRunOptions options;
+    options.captureAttention = true;
+    const auto r = runGraphTransformer(*model, g, options);
+    const HopMatrix hops = allPairsHops(g);
+    const size_t n = g.nodeCount();
+    for (size_t l = 0; l < r.layers.size(); ++l)
+        for (int h = 0; h < 4; ++h) {
+            const int ring = h + 1;
+            EXPECT_EQ(model->config.headHop(h), ring);
+            for (size_t i = 0; i < n; ++i) {
+                bool any = false;
+                float sum = 0.0f;
+                for (size_t j = 0; j < n; ++j) {
+                    const float a = r.layers[l].attention.data()[(size_t(h) * n + i) * n + j];
+                    const bool inRing = hops.at(NodeId(j), NodeId(i)) == ring;
+                    EXPECT_EQ(a > 0.0f, inRing)
+                        << "layer " << l << " head " << h << " [" << i << ", " << j << "] = " << a;
+                    any |= inRing;
+                    sum += a;
+                }
+                // Edge features: z / (z + 1e-6) with z ≥ e^-5 per pair.
+                if (any)
+                    EXPECT_NEAR(sum, 1.0f, 1.5e-4f) << l << " " << h << " " << i;
+                else
+                    EXPECT_EQ(sum, 0.0f);
+            }
+        }
+    // The tree's rings hold 16, 18, 20 and 14 ordered pairs; distance 5 (4 pairs) runs none.
+    EXPECT_EQ(r.messageSource.size(), 68u);
+}
+
+// spd_bias with all-zero weights adds 0 to every score: the model without the bias.
+TEST(GraphTransformerMasks, ZeroSpdBiasIsNoBias) {
+    for (const char* name : {"spd_full_batch", "spd_khop_directed"}) {
+        const fs::path folder = kFixtures / name;
+        const auto model = loadGraphTransformerModel(folder);
+        const auto expected = checkpoint::readSafeTensors(folder / "expected.safetensors");
+        const Graph g = fixtureGraph(expected, model->config);
+        GraphTransformerModel zero = *model;
+        for (auto& layer : zero.weights.layers) {
+            ASSERT_TRUE(layer.spdBias.has_value());
+            layer.spdBias = Tensor(layer.spdBias->shape());
+        }
+        GraphTransformerModel none = zero;
+        none.config.spdMaxDistance = 0;
+        for (auto& layer : none.weights.layers) layer.spdBias.reset();
+        GtRunOptions options;
+        options.captureAttention = true;
+        const auto a = runGraphTransformer(zero, g, options);
+        const auto b = runGraphTransformer(none, g, options);
+        EXPECT_EQ(maxAbsDiff(a.output, b.output), 0.0f) << name;
+        EXPECT_EQ(maxAbsDiff(a.layers[0].attention, b.layers[0].attention), 0.0f) << name;
+        // And the trained bias matters.
+        EXPECT_GT(maxAbsDiff(runGraphTransformer(*model, g).output, b.output), 1e-3f) << name;
+    }
+}
+
+TEST(GraphTransformerMasks, ConfigErrorsNameTheField) {
+    auto j = fixtureConfig();
+    auto khop = j;
+    khop["attention"] = {{"mask", "k_hop"}, {"k", 0}};
+    EXPECT_NE(parseError(khop).find("attention.k: 0 is not an integer in 1.."), std::string::npos)
+        << parseError(khop);
+    khop["attention"].erase("k");
+    EXPECT_NE(parseError(khop).find("attention.k: missing"), std::string::npos) << parseError(khop);
+    auto groups = j;  // 2 heads
+    groups["attention"] = {{"mask", "hop_groups"}, {"hop_groups", {1, 2, 3}}};
+    EXPECT_NE(parseError(groups).find("attention.hop_groups: num_heads 2 is not divisible by 3 "
+                                      "groups"),
+              std::string::npos)
+        << parseError(groups);
+    groups["attention"]["hop_groups"] = {1, 0};
+    EXPECT_NE(parseError(groups).find("attention.hop_groups[1]: 0"), std::string::npos)
+        << parseError(groups);
+    auto mask = j;
+    mask["attention"] = {{"mask", "ring"}};
+    EXPECT_NE(parseError(mask).find("attention.mask: \"ring\""), std::string::npos);
+    auto clash = j;
+    clash["full_graph"] = true;
+    clash["attention"] = {{"mask", "k_hop"}, {"k", 2}};
+    EXPECT_NE(parseError(clash).find("full_graph is true but attention.mask is \"k_hop\""),
+              std::string::npos)
+        << parseError(clash);
+    auto spd = j;
+    spd["spd_bias"] = {{"max_distance", 0}};
+    EXPECT_NE(parseError(spd).find("spd_bias.max_distance: 0"), std::string::npos)
+        << parseError(spd);
+    spd["spd_bias"] = nlohmann::json::object();
+    EXPECT_NE(parseError(spd).find("spd_bias.max_distance: missing"), std::string::npos);
+
+    // Round trip of every new field.
+    for (const char* name :
+         {"khop2_edge_layer", "hop_groups_tree", "spd_full_batch", "spd_khop_directed"}) {
+        const auto c =
+            parseGraphTransformerConfig(readJson(kFixtures / name / "config.json"), name);
+        const auto back = parseGraphTransformerConfig(graphTransformerConfigJson(c), name);
+        EXPECT_EQ(back.attentionMask(), c.attentionMask()) << name;
+        EXPECT_EQ(back.kHop, c.kHop) << name;
+        EXPECT_EQ(back.hopGroups, c.hopGroups) << name;
+        EXPECT_EQ(back.spdMaxDistance, c.spdMaxDistance) << name;
+        EXPECT_EQ(back.fullGraph, c.fullGraph) << name;
+    }
+    const auto legacy =
+        parseGraphTransformerConfig(readJson(kFixtures / "spd_full_batch" / "config.json"), "c");
+    EXPECT_EQ(legacy.attentionMask(), GtMask::FullGraph);  // "full_graph": true, no "attention"
+}
+
+TEST(GraphTransformerMasks, SpdBiasTensorIsChecked) {
+    const fs::path folder = kFixtures / "spd_full_batch";
+    const auto tensors = checkpoint::readSafeTensors(folder / "model.safetensors").tensors;
+    const auto config = parseGraphTransformerConfig(readJson(folder / "config.json"), "c");
+    auto bind = [&](const std::map<std::string, Tensor>& t, const GraphTransformerConfig& c) {
+        try {
+            bindGraphTransformerWeights(t, c, "model.safetensors");
+        } catch (const io::ParseError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_EQ(bind(tensors, config), "");
+    auto missing = tensors;
+    missing.erase("layers.1.attention.spd_bias.weight");
+    EXPECT_EQ(bind(missing, config),
+              "model.safetensors: missing tensor layers.1.attention.spd_bias.weight");
+    auto shape = tensors;
+    shape["layers.0.attention.spd_bias.weight"] = Tensor({3, 2});
+    EXPECT_EQ(bind(shape, config),
+              "model.safetensors: tensor layers.0.attention.spd_bias.weight: expected shape "
+              "[4, 2], found [3, 2]");
+    auto without = config;
+    without.spdMaxDistance = 0;
+    EXPECT_NE(bind(tensors, without).find("(does config.json's spd_bias match the checkpoint?)"),
+              std::string::npos)
+        << bind(tensors, without);
+}
+
+TEST(GraphTransformerMasks, HopDistanceMasksAreLimited) {
+    const auto model = loadGraphTransformerModel(kFixtures / "khop2_edge_layer");
+    Graph big;
+    big.addNodes(kMaxFullGraphNodes + 1);
+    try {
+        runGraphTransformer(*model, big);
+        ADD_FAILURE() << "ran a k-hop model past the limit";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("k_hop attention over 2049 nodes"), std::string::npos)
+            << e.what();
+    }
+}
+
+// The node-level adapter: its summary names the mask, and FLOPs count each hop group's heads
+// on their own ring. hop_groups_tree (d = 8, 4 heads of d_k = 2, one per group, edge
+// features, 2 layers, 9 nodes): the rings hold 16 + 18 + 20 + 14 = 68 pairs, all run.
+// Per layer 8·9·64 (projections, FFN) + 2·2·68 (scores and sums, one head per pair)
+// + 6·68·64 (edge stream) = 4608 + 272 + 26112 = 30992 multiply-adds; 2 layers, 2 FLOPs each.
+TEST(GraphTransformerMasks, NodeModelSummaryAndFlops) {
+    const fs::path folder = kFixtures / "hop_groups_tree";
+    const auto node = loadNodeLevelModel(folder);
+    EXPECT_EQ(node->summary().attention, "hop groups 1, 2, 3, 4 (1 head each), edge features");
+    const auto expected = checkpoint::readSafeTensors(folder / "expected.safetensors");
+    const Graph g = fixtureGraph(expected, loadGraphTransformerModel(folder)->config);
+    EXPECT_DOUBLE_EQ(node->flops(g, {}), 2.0 * 2.0 * 30992.0);
+    EXPECT_EQ(loadNodeLevelModel(kFixtures / "spd_khop_directed")->summary().attention,
+              "nodes within 2 hops, shortest-path bias (max 3), edge features");
 }
 
 }  // namespace
