@@ -52,8 +52,9 @@ public:
                 s_.attention = "hop groups";
                 for (size_t g = 0; g < c.hopGroups.size(); ++g)
                     s_.attention += (g ? ", " : " ") + std::to_string(c.hopGroups[g]);
-                s_.attention +=
-                    " (" + std::to_string(c.numHeads / int(c.hopGroups.size())) + " heads each)";
+                const int perGroup = c.numHeads / int(c.hopGroups.size());
+                s_.attention += " (" + std::to_string(perGroup) +
+                                (perGroup == 1 ? " head each)" : " heads each)");
                 break;
             }
         }
