@@ -9,7 +9,9 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "analysis/NodeLevel.h"
 #include "model/GraphGptConfig.h"
+#include "model/NodeModel.h"
 #include "model/ModelFolder.h"
 #include "model/Run.h"
 #include "store/RunResultStore.h"
@@ -23,6 +25,47 @@ constexpr const char* kUsage =
     "session info FILE [--json] | session check FILE | session create MODEL GRAPH -o FILE "
     "[--format FMT] [--seed N] [tokenize options]";
 
+/// A node-level model's session: its tokens are the graph's nodes (settings.run nodeLevel, as
+/// the window writes it: app/gui/SessionIO.h).
+int createNodeLevelSession(const CliArgs& a, const std::string& modelPath, const std::string& source,
+                           const std::string& out) {
+    for (const auto& name : kTokenizeValued)
+        if (name != "format" && a.value(name))
+            throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+    for (const auto& name : kTokenizeFlags)
+        if (a.flag(name))
+            throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+    std::shared_ptr<const model::NodeLevelModel> m;
+    try {
+        m = model::loadNodeLevelModel(modelPath);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
+    }
+    const Graph g = io::readGraph(source, graphReadOptions(a));
+    model::NodeRunOptions options;
+    options.captureAttention = options.captureNodeStates = true;
+    model::RunResult run;
+    try {
+        run = analysis::nodeRunResult(m->run(g, options), m->summary(), g.nodeCount());
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(e.what()) + " (" + source + ")");
+    }
+    const TokenSequence seq = analysis::nodeTokenSequence(g);
+
+    store::Session s;
+    s.graphs.push_back({g.name(), std::filesystem::absolute(source).string(), "json",
+                        io::writeGraphsToText({g}, io::Format::NodeLinkJson), "[]"});
+    s.model = {std::filesystem::absolute(modelPath).string(), store::modelFingerprint(modelPath)};
+    s.settings["seed"] = nlohmann::json{{"seed", 0}}.dump();
+    s.settings["tokens"] = nlohmann::json(seq.positions).dump();
+    s.settings["run"] = nlohmann::json{{"captureAttention", true}, {"nodeLevel", true}}.dump();
+    store::putRunResult(s, "run0.", run);
+    store::saveSession(out, s);
+    std::cout << out << ": " << seq.positions.size() << " nodes, " << run.layers.size()
+              << " layers of attention (" << m->summary().familyName << ")\n";
+    return 0;
+}
+
 int createSession(const std::vector<std::string>& args) {
     std::set<std::string> valued = kTokenizeValued;
     valued.insert({"o", "out", "format", "seed"});
@@ -32,6 +75,7 @@ int createSession(const std::vector<std::string>& args) {
     if (!out) throw UsageError(std::string("session create needs -o FILE; ") + kUsage);
     const std::string modelPath = a.positional()[0];
     const std::string source = a.positional()[1];
+    if (model::isNodeLevelModelPath(modelPath)) return createNodeLevelSession(a, modelPath, source, *out);
     const auto m = loadModelForGraphs(modelPath);
     const Graph g = io::readGraph(source, graphReadOptions(a));
     const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);

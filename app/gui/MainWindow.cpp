@@ -650,6 +650,12 @@ void MainWindow::rerun() {
     if (graph_ == inspection_->data().graph) data.layout = inspection_->data().layout;
     else if (editLayoutGraph_ == graph_.get()) data.layout = editLayout_;
     else if (graph_ && laidOutGraph_.lock() == graph_) data.layout = laidOut_;
+    if (graph_ && (nodeModel_ || (restore_ && restore_->nodeLevel))) {
+        // A node-level model's tokens are the graph's nodes, whatever the tokenizer made.
+        data.tokens = std::make_shared<const TokenSequence>(analysis::nodeTokenSequence(*graph_));
+        data.nodeTokens = true;
+        data.nodeModel = nodeModel_;
+    }
     if (restore_ && showRestoredRun(data)) return;
     if (nodeModel_ && graph_) {
         runNodeLevel(std::move(data), generation);
@@ -747,6 +753,9 @@ void MainWindow::openNodeLevelModel(const QString& path, bool quiet) {
                                       .arg(QString::fromStdString(s.attention)));
             statusModel_->setToolTip(path);
             emit modelLoaded(true);
+            // A session being restored shows its saved run (rerun -> showRestoredRun).
+            if (restore_ && restore_->waitingForModel && restore_->state->modelPath == path)
+                restore_->waitingForModel = false;
             rerun();
         },
         [this, path, quiet](const std::string& error) {
@@ -754,13 +763,14 @@ void MainWindow::openNodeLevelModel(const QString& path, bool quiet) {
             lastError_ = QString::fromStdString(error);
             statusBar()->showMessage(tr("Could not open model %1: %2").arg(path, lastError_), 10000);
             if (!quiet) QMessageBox::warning(this, tr("Could not open model"), lastError_);
+            if (restore_ && restore_->state->modelPath == path) restore_.reset();  // the restored run stays shown
             emit modelLoaded(false);
         });
 }
 
 void MainWindow::runNodeLevel(InspectionData data, uint64_t generation) {
     // The tokens of a node-level model are the graph's nodes; attention is drawn on them.
-    data.tokens = std::make_shared<const TokenSequence>(analysis::nodeTokenSequence(*graph_));
+    if (!data.nodeTokens) data.tokens = std::make_shared<const TokenSequence>(analysis::nodeTokenSequence(*graph_));
     data.nodeTokens = true;
     data.nodeModel = nodeModel_;
     jobStarted(tr("Running %1").arg(modelName(modelPath_)));
@@ -1075,6 +1085,7 @@ bool MainWindow::openSession(const QString& path, bool quiet) {
     editLayout_.reset();
     editLayoutGraph_ = nullptr;
     model_.reset();
+    nodeModel_.reset();
     modelPath_ = state->modelPath;
     const bool modelThere = !modelPath_.isEmpty() && QFileInfo::exists(modelPath_);
     statusModel_->setText(modelPath_.isEmpty() ? tr("No model")
@@ -1092,7 +1103,7 @@ bool MainWindow::openSession(const QString& path, bool quiet) {
     if (unknownNotes > 0)
         sessionWarnings_ << tr("%n note(s) pinned to something this version does not know were left out", nullptr,
                                unknownNotes);
-    restore_ = PendingRestore{state, graph_.get(), modelThere, false};
+    restore_ = PendingRestore{state, graph_.get(), modelThere, false, state->nodeLevel};
     if (state->layout) {
         laidOut_ = state->layout;
         laidOutGraph_ = graph_;
@@ -1136,7 +1147,7 @@ bool MainWindow::openSession(const QString& path, bool quiet) {
 bool MainWindow::showRestoredRun(InspectionData& data) {
     const SessionState& state = *restore_->state;
     // An edit, another graph, or another model: the session's run no longer applies.
-    if (graph_.get() != restore_->graph || (model_ && modelPath_ != state.modelPath)) {
+    if (graph_.get() != restore_->graph || ((model_ || nodeModel_) && modelPath_ != state.modelPath)) {
         restore_.reset();
         return false;
     }
@@ -1194,6 +1205,12 @@ void MainWindow::writeSession(const QString& path, bool autosave) {
     // The run only when it is the run of these tokens (not one still being replaced).
     if (d.graph == graph_ && d.tokens && tokens_->sequence() && d.tokens->positions == tokens_->sequence()->positions)
         state->result = d.result;
+    state->nodeLevel = nodeModel_ || (!model_ && restore_ && restore_->nodeLevel);
+    if (state->nodeLevel && d.graph == graph_ && d.nodeTokens && d.tokens) {
+        // A node-level run: its tokens are the nodes (the tokenizer's sequence is not what ran).
+        state->tokens = d.tokens->positions;
+        state->result = d.result;
+    }
     state->layout = d.graph == graph_ ? d.layout : nullptr;
     if (!state->layout && laidOutGraph_.lock() == graph_) state->layout = laidOut_;
     state->layer = inspection_->layer();

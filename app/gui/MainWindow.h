@@ -233,6 +233,8 @@ private:
         const Graph* graph = nullptr;  ///< the graph made from the session (an edit ends the restore)
         bool waitingForModel = false;
         bool viewApplied = false;
+        /// The session's run is a node-level model's: its tokens are the graph's nodes.
+        bool nodeLevel = false;
     };
     /// Shows the restored run for `data` when the current tokens are the stored ones; true
     /// when it did (no run needed).

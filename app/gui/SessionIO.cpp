@@ -58,7 +58,7 @@ store::Session toStoredSession(const SessionState& state) {
     s.settings["tokenizeOptions"] = model::tokenizationToJson(state.tokenize);
     s.settings["seed"] = json{{"seed", state.seed}}.dump();
     s.settings["tokens"] = json(state.tokens).dump();
-    s.settings["run"] = json{{"captureAttention", true}, {"backend", state.backend}}.dump();
+    s.settings["run"] = json{{"captureAttention", true}, {"backend", state.backend}, {"nodeLevel", state.nodeLevel}}.dump();
     s.settings["window"] =
         json{{"label", state.graphLabel.toStdString()}, {"state", state.windowState.toBase64().toStdString()}}.dump();
     if (state.result) store::putRunResult(s, kRunPrefix, *state.result);
@@ -136,6 +136,8 @@ SessionState fromStoredSession(const store::Session& s, const std::string& fileN
     const json run = setting(s, "run", fileName);
     if (run.is_object() && run.contains("backend") && run["backend"].is_string())
         st.backend = run["backend"].get<std::string>();
+    if (run.is_object() && run.contains("nodeLevel") && run["nodeLevel"].is_boolean())
+        st.nodeLevel = run["nodeLevel"].get<bool>();
     const json window = setting(s, "window", fileName);
     if (window.is_object()) {
         if (window.contains("label") && window["label"].is_string() && st.graphLabel.isEmpty())

@@ -12,7 +12,10 @@
 //   settings.seed        {"seed": N}: the tokenizer seed
 //   settings.tokens      the token strings per position, to check a re-tokenization against
 //                        (the same key `gtscope-cli session create` writes)
-//   settings.run         {"captureAttention": true, "backend": "cpu"|"gpu"|"auto"}
+//   settings.run         {"captureAttention": true, "backend": "cpu"|"gpu"|"auto", "nodeLevel": bool}
+//                        (nodeLevel: the model is a node-level one, model/NodeModel.h; then
+//                        settings.tokens are the node tokens, analysis::nodeTokenSequence, and
+//                        run0 holds its attention over nodes)
 //   settings.window      {"label": ..., "state": base64 of QMainWindow::saveState}
 //   tensors run0.*       the run (store::putRunResult), so a reopened session shows attention
 //                        with no engine run
@@ -50,6 +53,8 @@ struct SessionState {
     uint64_t seed = 0;
     std::vector<std::vector<std::string>> tokens;
     std::string backend = "cpu";
+    /// The run is a node-level model's (tokens = the graph's nodes).
+    bool nodeLevel = false;
     std::shared_ptr<const model::RunResult> result;
     std::shared_ptr<const NodeLayout> layout;
     int layer = 0;

@@ -233,6 +233,86 @@ private slots:
         QVERIFY(w.inspection()->graphAttention().maxNode > 0);
     }
 
+    /// A node-level model's session (the shipped Graph Transformer on caffeine): saved from the
+    /// window and reopened, it shows the saved attention over the nodes with no run; a session
+    /// `gtscope-cli session create` wrote for the same model opens the same way; with the model
+    /// gone the saved attention still shows on the nodes.
+    void aNodeLevelSessionReopensWithoutARun() {
+        QTemporaryDir dir;
+        const QString res = gts::resourceDir();
+        const QString modelCopy = dir.filePath(QStringLiteral("gt"));
+        QVERIFY(copyFolder(res + QStringLiteral("/models/molecule-tpsa-gt"), modelCopy));
+        const QString path = dir.filePath(QStringLiteral("caffeine-gt.gtscope"));
+        std::shared_ptr<const gts::model::RunResult> savedRun;
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.openGraph(res + QStringLiteral("/graphs/caffeine.smi"), /*quiet=*/true));
+            QSignalSpy ran(&w, &MainWindow::runFinished);
+            w.openModel(modelCopy, /*quiet=*/true);
+            QVERIFY(ran.wait(30000));
+            QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().layout && w.jobRunner()->active() == 0, 30000);
+            QVERIFY(w.inspection()->data().nodeTokens);
+            w.inspection()->setLayerHead(2, 1);
+            savedRun = w.inspection()->data().result;
+            QSignalSpy saved(&w, &MainWindow::sessionSaved);
+            QVERIFY(w.saveSession(path));
+            QVERIFY(saved.wait(30000));
+        }
+        auto reopen = [&](const QString& file, bool modelThere, const std::shared_ptr<const gts::model::RunResult>& expected) {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QSignalSpy modelLoaded(&w, &MainWindow::modelLoaded);
+            QVERIFY(w.openSession(file, /*quiet=*/true));
+            if (modelThere) QTRY_VERIFY_WITH_TIMEOUT(modelLoaded.count() > 0, 30000);
+            QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().result != nullptr && w.jobRunner()->active() == 0, 30000);
+            QTest::qWait(200);
+            QCOMPARE(w.runJobsStarted(), uint64_t{0});
+            const gts::InspectionData& d = w.inspection()->data();
+            QVERIFY(d.nodeTokens);
+            QCOMPARE(d.tokens->positions.size(), w.graph()->nodeCount());
+            QCOMPARE(bool(w.nodeLevelModel()), modelThere);
+            QCOMPARE(d.result->layers.size(), expected->layers.size());
+            for (size_t l = 0; l < expected->layers.size(); ++l)
+                QVERIFY(sameFloats(d.result->layers[l].attention, expected->layers[l].attention));
+            QVERIFY(sameFloats(d.result->logits, expected->logits));
+            QVERIFY(w.inspection()->graphAttention().maxEdge > 0);  // drawn on the bonds
+            if (modelThere) {
+                QVERIFY2(w.sessionWarnings().isEmpty(), qPrintable(w.sessionWarnings().join(QStringLiteral("; "))));
+                // The restored run is live: an ablation runs on the loaded model.
+                QCOMPARE(w.inspection()->modelLayers(), 4);
+            }
+        };
+        reopen(path, true, savedRun);
+
+        const QString cliPath = dir.filePath(QStringLiteral("cli-gt.gtscope"));
+        QProcess cli;
+        cli.start(QStringLiteral(GTS_CLI_PATH), {QStringLiteral("session"), QStringLiteral("create"), modelCopy,
+                                                 res + QStringLiteral("/graphs/caffeine.smi"), QStringLiteral("-o"), cliPath});
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        // The CLI ran the same model on the same graph: the same attention within the engine's
+        // run-to-run tolerance (oneTBB may sum in another order).
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.openSession(cliPath, /*quiet=*/true));
+            QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().result != nullptr && w.jobRunner()->active() == 0, 30000);
+            QTest::qWait(200);
+            QCOMPARE(w.runJobsStarted(), uint64_t{0});
+            const auto& shown = w.inspection()->data().result->layers.back().attention;
+            const auto& saved = savedRun->layers.back().attention;
+            QCOMPARE(shown.shape(), saved.shape());
+            for (size_t i = 0; i < shown.size(); ++i) QVERIFY(std::abs(shown.data()[i] - saved.data()[i]) < 1e-5f);
+        }
+
+        QVERIFY(QDir(modelCopy).removeRecursively());
+        reopen(path, false, savedRun);
+    }
+
     /// `gtscope-cli session create --seed 3` writes the seed and options the window tokenizes
     /// with, so its session opens with the CLI's run and none of its own.
     void aSessionFromTheCliOpensWithoutARun() {
