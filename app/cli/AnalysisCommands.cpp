@@ -13,6 +13,7 @@
 #include "CliArgs.h"
 #include "Commands.h"
 #include "analysis/Ablation.h"
+#include "analysis/NodeLevel.h"
 #include "analysis/HeadStats.h"
 #include "analysis/Pruning.h"
 #include "analysis/Saliency.h"
@@ -50,6 +51,8 @@ using nlohmann::json;
 
 struct Loaded {
     std::shared_ptr<const model::GraphGptModel> model;
+    /// A node-level model instead (tokens = the graph's nodes; inputs hold no ids).
+    std::shared_ptr<const model::NodeLevelModel> nodeModel;
     std::vector<Graph> graphs;
     std::vector<TokenSequence> tokens;
     std::vector<model::SequenceInput> inputs;
@@ -68,13 +71,24 @@ std::shared_ptr<const model::GraphGptModel> loadModelArg(const std::string& path
 
 /// Reads every graph of every file (records that do not parse or tokenize are skipped and
 /// counted); --limit N stops after N graphs.
-Loaded loadInputs(const CliArgs& a, size_t firstGraphArg) {
+Loaded loadInputs(const CliArgs& a, size_t firstGraphArg, bool nodeLevelAllowed = false) {
     Loaded d;
-    d.model = loadModelArg(a.positional()[0]);
-    if (!d.model->hasVocab)
-        throw UsageError("the model has no vocab file, so graphs cannot be turned into ids (" +
-                         d.model->files.folder.string() + ")");
-    const TokenizeOptions options = tokenizeOptions(a, d.model->tokenization);
+    if (nodeLevelAllowed && model::isNodeLevelModelPath(a.positional()[0])) {
+        for (const auto& name : kTokenizeValued)
+            if (name != "format" && a.value(name))
+                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+        try {
+            d.nodeModel = model::loadNodeLevelModel(a.positional()[0]);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string(e.what()) + " (" + a.positional()[0] + ")");
+        }
+    } else {
+        d.model = loadModelArg(a.positional()[0]);
+        if (!d.model->hasVocab)
+            throw UsageError("the model has no vocab file, so graphs cannot be turned into ids (" +
+                             d.model->files.folder.string() + ")");
+    }
+    const TokenizeOptions options = d.model ? tokenizeOptions(a, d.model->tokenization) : TokenizeOptions{};
     const uint64_t limit = parseCount(a, "limit", 0);
     for (size_t f = firstGraphArg; f < a.positional().size(); ++f) {
         const std::string& path = a.positional()[f];
@@ -91,6 +105,13 @@ Loaded loadInputs(const CliArgs& a, size_t firstGraphArg) {
             if (limit && d.inputs.size() >= limit) break;
             const std::string name = graphs.size() == 1 ? path : path + "#" + std::to_string(i);
             try {
+                if (d.nodeModel) {
+                    d.inputs.emplace_back();
+                    d.tokens.push_back(analysis::nodeTokenSequence(graphs[i]));
+                    d.graphs.push_back(graphs[i]);
+                    d.names.push_back(name);
+                    continue;
+                }
                 TokenSequence seq = graphs.size() == 1 ? tokenizeWithArgs(a, graphs[i], options, name)
                                                        : tokenize(graphs[i], options, parseCount(a, "seed", 0));
                 model::SequenceInput in;
@@ -122,11 +143,11 @@ int runMetrics(const std::vector<std::string>& args) {
         "[--json|--csv] [-o FILE]";
     if (a.positional().size() < 2) throw UsageError("usage: " + usage);
     if (a.flag("json") && a.flag("csv")) throw UsageError("--json and --csv exclude each other");
-    const Loaded d = loadInputs(a, 1);
+    const Loaded d = loadInputs(a, 1, /*nodeLevelAllowed=*/true);
     analysis::HeadStatsOptions so;
     so.maxHops = static_cast<int>(parseCount(a, "hops", 4));
     if (so.maxHops > 64) throw UsageError("--hops " + std::to_string(so.maxHops) + ": at most 64");
-    so.causal = d.model->config.causalAttention;
+    so.causal = d.model && d.model->config.causalAttention;
 
     model::RunOptions ro;
     ro.captureAttention = true;
@@ -135,7 +156,19 @@ int runMetrics(const std::vector<std::string>& args) {
     std::optional<analysis::HeadSimilarity> similarity;
     // One graph at a time: attention of all layers for many graphs would not fit.
     for (size_t i = 0; i < d.inputs.size(); ++i) {
-        const auto result = model::runGraphGpt(*d.model, {d.inputs[i]}, ro).front();
+        model::RunResult result;
+        if (d.nodeModel) {
+            model::NodeRunOptions no;
+            no.captureAttention = true;
+            try {
+                result = analysis::nodeRunResult(d.nodeModel->run(d.graphs[i], no), d.nodeModel->summary(),
+                                                 d.graphs[i].nodeCount());
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(std::string(e.what()) + " (" + d.names[i] + ")");
+            }
+        } else {
+            result = model::runGraphGpt(*d.model, {d.inputs[i]}, ro).front();
+        }
         perGraph.push_back(analysis::computeHeadStats(result, d.tokens[i], d.graphs[i], so));
         if (a.flag("similarity") && d.inputs.size() == 1) similarity = analysis::headSimilarity(result, false);
     }
@@ -150,7 +183,7 @@ int runMetrics(const std::vector<std::string>& args) {
                     << s.stddev[k] << "," << s.graphs << "\n";
     } else if (a.flag("json")) {
         json j;
-        j["model"] = d.model->files.folder.string();
+        j["model"] = d.model ? d.model->files.folder.string() : d.nodeModel->folder().string();
         j["graphs"] = d.inputs.size();
         j["skipped"] = d.skipped;
         j["max_hops"] = so.maxHops;
@@ -173,7 +206,8 @@ int runMetrics(const std::vector<std::string>& args) {
     } else {
         out << d.inputs.size() << " graph(s)";
         if (d.skipped) out << " (" << d.skipped << " skipped: " << d.firstSkipReason << ")";
-        out << ", " << d.model->config.numLayers << " layers x " << d.model->config.numHeads
+        out << ", " << (d.model ? d.model->config.numLayers : d.nodeModel->summary().numLayers) << " layers x "
+            << (d.model ? d.model->config.numHeads : d.nodeModel->summary().numHeads)
             << " heads" << (d.inputs.size() > 1 ? "; mean (sd) over graphs" : "") << "\n";
         // The columns a reader scans first; --json/--csv have every metric.
         const std::vector<std::string> shown = {"entropy", "confidence", "self_mass", "sink_mass",

@@ -6,6 +6,8 @@
 
 #include <iostream>
 
+#include "analysis/NodeLevel.h"
+#include "model/NodeModel.h"
 #include "CliArgs.h"
 #include "Commands.h"
 #include "analysis/AttentionView.h"
@@ -71,8 +73,27 @@ int runExport(const std::vector<std::string>& args) {
     }
 
     const std::string& modelPath = a.positional()[0];
-    const auto m = loadModelForGraphs(modelPath);
-    const int L = m->config.numLayers, H = m->config.numHeads;
+    // A node-level model (tokens = the graph's nodes) or a GraphGPT model.
+    const bool nodeLevel = model::isNodeLevelModelPath(modelPath);
+    std::shared_ptr<const model::GraphGptModel> m;
+    std::shared_ptr<const model::NodeLevelModel> nm;
+    if (nodeLevel) {
+        for (const auto& name : kTokenizeValued)
+            if (name != "format" && a.value(name))
+                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+        for (const auto& name : kTokenizeFlags)
+            if (a.flag(name))
+                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+        try {
+            nm = model::loadNodeLevelModel(modelPath);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
+        }
+    } else {
+        m = loadModelForGraphs(modelPath);
+    }
+    const int L = m ? m->config.numLayers : nm->summary().numLayers;
+    const int H = m ? m->config.numHeads : nm->summary().numHeads;
     std::optional<int> layer;
     if (auto l = a.value("layer")) layer = parseBounded(*l, "--layer", L);
     const std::string headText = a.value("head").value_or("mean");
@@ -89,15 +110,23 @@ int runExport(const std::vector<std::string>& args) {
 
     const std::string& source = a.positional()[1];
     Graph g = io::readGraph(source, graphReadOptions(a));
-    const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
-    const model::SequenceInput input = modelInput(*m, seq, source);
-    const int query = a.value("query") ? parseBounded(*a.value("query"), "--query", int(input.ids.size())) : -1;
+    const TokenSequence seq = nodeLevel ? analysis::nodeTokenSequence(g)
+                                        : tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
+    const model::SequenceInput input = nodeLevel ? model::SequenceInput{} : modelInput(*m, seq, source);
+    const int positionCount = int(seq.positions.size());
+    const int query = a.value("query") ? parseBounded(*a.value("query"), "--query", positionCount) : -1;
     model::RunOptions ro;
     ro.captureAttention = true;
     ro.threads = static_cast<int>(parseCount(a, "threads", 0));
     model::RunResult result;
     try {
-        result = model::runGraphGpt(*m, {input}, ro).front();
+        if (nodeLevel) {
+            model::NodeRunOptions no;
+            no.captureAttention = true;
+            result = analysis::nodeRunResult(nm->run(g, no), nm->summary(), g.nodeCount());
+        } else {
+            result = model::runGraphGpt(*m, {input}, ro).front();
+        }
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string(e.what()) + " (" + source + ")");
     }
@@ -112,8 +141,8 @@ int runExport(const std::vector<std::string>& args) {
             checkpoint::writeSafeTensors(out, tensors, {{"model", modelPath}, {"graph", source}});
         }
         std::cerr << "wrote attention " << (layer ? "of layer " + std::to_string(*layer) : "of every layer")
-                  << " [" << (layer ? "" : std::to_string(L) + ", ") << H << ", " << input.ids.size() << ", "
-                  << input.ids.size() << "] to " << out.string() << "\n";
+                  << " [" << (layer ? "" : std::to_string(L) + ", ") << H << ", " << positionCount << ", "
+                  << positionCount << "] to " << out.string() << "\n";
         return 0;
     }
 
@@ -124,22 +153,25 @@ int runExport(const std::vector<std::string>& args) {
     std::vector<int32_t> positions;
     for (const auto& c : result.layers)
         if (c.layer == shownLayer) positions = c.positions;
-    analysis::addAttentionAttributes(g, analysis::attentionOnGraph(g, seq, matrix, size, positions, query));
+    analysis::addAttentionAttributes(g, nodeLevel ? analysis::nodeAttentionOnGraph(g, matrix, size, query)
+                                                  : analysis::attentionOnGraph(g, seq, matrix, size, positions, query));
     std::string described = "layer " + std::to_string(shownLayer) + ", " +
                             (aggregation == analysis::HeadAggregation::Single ? "head " + std::to_string(head)
                                                                               : headText + " over heads") +
-                            ", " + (query >= 0 ? "query position " + std::to_string(query) : "mean over queries");
+                            ", " + (query >= 0 ? (nodeLevel ? "query node " : "query position ") + std::to_string(query)
+                                               : "mean over queries");
     if (saliencyMethod != "none") {
+        // GraphGPT's fine-tuned output is the last position's; a node-level model reads every node.
+        const auto target = nodeLevel ? analysis::SaliencyTarget::AllPositions : analysis::SaliencyTarget::LastPosition;
         analysis::Saliency s;
         try {
-            s = saliencyMethod == "flow" ? analysis::attentionFlow(result, analysis::SaliencyTarget::LastPosition)
-                                         : analysis::attentionRollout(result, analysis::SaliencyTarget::LastPosition);
+            s = saliencyMethod == "flow" ? analysis::attentionFlow(result, target) : analysis::attentionRollout(result, target);
         } catch (const std::invalid_argument& e) {
             throw UsageError(std::string(e.what()) + " (" + source + "; --saliency none skips it)");
         }
         analysis::saliencyOnGraph(s, g, seq);
         analysis::addSaliencyAttributes(g, s);
-        described += "; saliency: attention " + saliencyMethod + " to the last position";
+        described += "; saliency: attention " + saliencyMethod + (nodeLevel ? " to every node" : " to the last position");
     }
     if (auto keep = a.value("keep")) {
         analysis::PruneOptions o;
@@ -151,7 +183,12 @@ int runExport(const std::vector<std::string>& args) {
         else if (method != "zero-tprune") throw UsageError("--method " + method + ": expected zero-tprune or random");
         o.seed = parseCount(a, "seed", 0);
         o.threads = ro.threads;
-        const analysis::PruneResult pr = analysis::prune(*m, input, o);
+        analysis::PruneResult pr;
+        try {
+            pr = nodeLevel ? analysis::pruneNodes(*nm, g, o) : analysis::prune(*m, input, o);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string(e.what()) + " (" + source + ")");
+        }
         analysis::addPruningAttributes(g, seq, pr);
         described += "; pruning: " + method + " keeping " + *keep;
     }

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/NodeLevel.h"
+#include "model/NodeModel.h"
 #include "CliArgs.h"
 #include "Commands.h"
 #include "analysis/AttentionView.h"
@@ -98,7 +100,18 @@ struct Inputs {
     // A saved view's selection (sessions the app wrote); the command line overrides it.
     std::optional<int> layer, head, query;
     std::optional<analysis::HeadAggregation> aggregation;
+    /// A node-level model's run (tokens = the graph's nodes); nodeModel is loaded when needed.
+    bool nodeLevel = false;
+    std::shared_ptr<const model::NodeLevelModel> nodeModel;
 };
+
+std::shared_ptr<const model::NodeLevelModel> loadNodeModel(const std::string& path) {
+    try {
+        return model::loadNodeLevelModel(path);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(e.what()) + " (" + path + ")");
+    }
+}
 
 std::shared_ptr<const model::GraphGptModel> loadModel(const std::string& path) {
     try {
@@ -128,6 +141,26 @@ void computeLayoutOf(Inputs& in) {
 Inputs fromModelAndGraph(const CliArgs& a) {
     Inputs in;
     in.modelPath = a.positional()[0];
+    if (model::isNodeLevelModelPath(in.modelPath)) {
+        for (const auto& name : kTokenizeValued)
+            if (name != "format" && a.value(name))
+                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+        in.nodeLevel = true;
+        in.nodeModel = loadNodeModel(in.modelPath);
+        in.source = a.positional()[1];
+        in.graph = io::readGraph(in.source, graphReadOptions(a));
+        in.tokens = analysis::nodeTokenSequence(in.graph);
+        model::NodeRunOptions options;
+        options.captureAttention = true;
+        try {
+            in.result = analysis::nodeRunResult(in.nodeModel->run(in.graph, options), in.nodeModel->summary(),
+                                                in.graph.nodeCount());
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string(e.what()) + " (" + in.source + ")");
+        }
+        computeLayoutOf(in);
+        return in;
+    }
     in.model = loadModel(in.modelPath);
     in.source = a.positional()[1];
     in.graph = io::readGraph(in.source, graphReadOptions(a));
@@ -189,13 +222,24 @@ Inputs fromSession(const std::string& file, bool needModel) {
     in.result = *run;
 
     const json tokenizeArgs = settingJson(s, "tokenize", file);
-    const bool fromCli = tokenizeArgs.is_object() && !s.settings.count("tokenizeOptions");
+    const json runSetting = settingJson(s, "run", file);
+    in.nodeLevel = runSetting.is_object() && runSetting.value("nodeLevel", false);
+    const bool fromCli = !in.nodeLevel && tokenizeArgs.is_object() && !s.settings.count("tokenizeOptions");
     in.modelPath = s.model.path;
-    if (needModel || fromCli) {
+    if (in.nodeLevel) {
+        // A node-level run: the tokens are the nodes (analysis::nodeTokenSequence).
+        if (needModel) {
+            if (in.modelPath.empty()) throw UsageError("the session names no model (" + file + ")");
+            in.nodeModel = loadNodeModel(in.modelPath);
+        }
+        in.tokens = analysis::nodeTokenSequence(in.graph);
+    } else if (needModel || fromCli) {
         if (in.modelPath.empty()) throw UsageError("the session names no model (" + file + ")");
         in.model = loadModel(in.modelPath);
     }
-    if (fromCli) {
+    if (in.nodeLevel) {
+        // (tokens set above)
+    } else if (fromCli) {
         // Replays the tokenize arguments `session create` recorded over the model's tokenization.
         std::vector<std::string> args = {in.modelPath, "graph"};
         for (const auto& [name, value] : tokenizeArgs.items()) {
@@ -402,6 +446,9 @@ int runRender(const std::vector<std::string>& args) {
     if (in.model) {
         layers = in.model->config.numLayers;
         heads = in.model->config.numHeads;
+    } else if (in.nodeModel) {
+        layers = in.nodeModel->summary().numLayers;
+        heads = in.nodeModel->summary().numHeads;
     }
     if (layers <= 0 || heads <= 0)
         throw UsageError("the run has no captured attention (" + in.source + ")");
@@ -460,8 +507,9 @@ int runRender(const std::vector<std::string>& args) {
         analysis::PruneResult pruned;
         std::string method = view == "pruning" ? pruneMethod : saliencyMethod;
         if (view == "graph-attention") {
-            ga = analysis::attentionOnGraph(in.graph, in.tokens, matrix, size, capture->positions,
-                                            query);
+            ga = in.nodeLevel ? analysis::nodeAttentionOnGraph(in.graph, matrix, size, query)
+                              : analysis::attentionOnGraph(in.graph, in.tokens, matrix, size,
+                                                           capture->positions, query);
             graphInput.attention = &ga;
             graphInput.metricName =
                 "attention, layer " + std::to_string(layer) + ", " + which +
@@ -506,7 +554,8 @@ int runRender(const std::vector<std::string>& args) {
                                            : analysis::PruneMethod::ZeroTPrune;
             po.schedule.keepRatio = keep;
             try {
-                pruned = analysis::prune(*in.model, idsOf(in), po);
+                pruned = in.nodeLevel ? analysis::pruneNodes(*in.nodeModel, in.graph, po)
+                                      : analysis::prune(*in.model, idsOf(in), po);
             } catch (const std::invalid_argument& e) {
                 throw UsageError(std::string(e.what()) + " (" + in.source + ")");
             }
@@ -525,8 +574,10 @@ int runRender(const std::vector<std::string>& args) {
         } else {  // saliency
             // The app's choice of output rows (HeadAnalysisView): the pooled last position for a
             // fine-tuned model (its logits are [num_labels]), every position otherwise.
-            const bool pooled = in.model ? in.model->weights.head == model::HeadKind::Task
-                                         : in.result.logits.rank() == 1;
+            // A node-level model reads every node (a readout over nodes, or one output each).
+            const bool pooled = in.nodeLevel ? false
+                                : in.model   ? in.model->weights.head == model::HeadKind::Task
+                                             : in.result.logits.rank() == 1;
             const auto target = pooled ? analysis::SaliencyTarget::LastPosition
                                        : analysis::SaliencyTarget::AllPositions;
             if (method == "flow" && int64_t(length) > analysis::kMaxFlowPositions)

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/NodeLevel.h"
+#include "model/NodeModel.h"
 #include "CliArgs.h"
 #include "Commands.h"
 #include "analysis/Saliency.h"
@@ -67,13 +69,31 @@ int runSaliency(const std::vector<std::string>& args) {
     else throw UsageError("--target " + targetName + ": expected last or all");
 
     const std::string& modelPath = a.positional()[0];
-    const auto m = loadModelForGraphs(modelPath);
+    // A node-level model: the positions are the graph's nodes.
+    const bool nodeLevel = model::isNodeLevelModelPath(modelPath);
+    std::shared_ptr<const model::GraphGptModel> m;
+    std::shared_ptr<const model::NodeLevelModel> nm;
+    if (nodeLevel) {
+        for (const auto& name : kTokenizeValued)
+            if (name != "format" && a.value(name))
+                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+        if (!a.value("target")) target = analysis::SaliencyTarget::AllPositions;  // every node's output counts
+        try {
+            nm = model::loadNodeLevelModel(modelPath);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
+        }
+    } else {
+        m = loadModelForGraphs(modelPath);
+    }
     const std::string& source = a.positional()[1];
     const Graph g = io::readGraph(source, graphReadOptions(a));
-    const TokenSequence seq = tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
-    const model::SequenceInput input = modelInput(*m, seq, source);
-    if (method == "flow" && static_cast<int64_t>(input.ids.size()) > analysis::kMaxFlowPositions)
-        throw UsageError("attention flow of " + std::to_string(input.ids.size()) + " positions (" + source +
+    const TokenSequence seq = nodeLevel ? analysis::nodeTokenSequence(g)
+                                        : tokenizeWithArgs(a, g, tokenizeOptions(a, m->tokenization), source);
+    const model::SequenceInput input = nodeLevel ? model::SequenceInput{} : modelInput(*m, seq, source);
+    const size_t positionCount = seq.positions.size();
+    if (method == "flow" && static_cast<int64_t>(positionCount) > analysis::kMaxFlowPositions)
+        throw UsageError("attention flow of " + std::to_string(positionCount) + " positions (" + source +
                          "): exact max-flow is limited to " + std::to_string(analysis::kMaxFlowPositions) +
                          " positions; use --method rollout");
 
@@ -82,7 +102,13 @@ int runSaliency(const std::vector<std::string>& args) {
     ro.threads = static_cast<int>(parseCount(a, "threads", 0));
     model::RunResult result;
     try {
-        result = model::runGraphGpt(*m, {input}, ro).front();
+        if (nodeLevel) {
+            model::NodeRunOptions no;
+            no.captureAttention = true;
+            result = analysis::nodeRunResult(nm->run(g, no), nm->summary(), g.nodeCount());
+        } else {
+            result = model::runGraphGpt(*m, {input}, ro).front();
+        }
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string(e.what()) + " (" + source + ")");
     }
@@ -98,7 +124,7 @@ int runSaliency(const std::vector<std::string>& args) {
     if (a.flag("json")) {
         json j;
         j["method"] = method;
-        j["target"] = targetName;
+        j["target"] = target == analysis::SaliencyTarget::LastPosition ? "last" : "all";
         j["input"] = source;
         j["positions"] = json::array();
         for (size_t p = 0; p < s.position.size(); ++p) {
@@ -123,7 +149,7 @@ int runSaliency(const std::vector<std::string>& args) {
         const size_t top = parseCount(a, "top", 10);
         // A multi-record file without #N gives its first record (io::readGraph); the name says which.
         out << source << ": attention " << method << " saliency for "
-            << (targetName == "last" ? "the last position" : "all positions") << " (" << s.position.size()
+            << (target == analysis::SaliencyTarget::LastPosition ? "the last position" : "all positions") << " (" << s.position.size()
             << " positions, " << result.layers.size() << " layers)\n";
         auto ranked = [top](const std::vector<double>& v) {
             std::vector<size_t> idx(v.size());
