@@ -329,7 +329,8 @@ TEST(GraphGpsConfig, BadFieldsAreNamed) {
     nlohmann::json wide = base;
     wide["lap_pe"]["dim_pe"] = 16;
     EXPECT_NE(error(wide).find("leaves no width for node_input"), std::string::npos);
-    EXPECT_NE(with("local_gnn", "none").find("edge"), std::string::npos + 1);  // still parses
+    // A global-only model may keep its (unused) edge encoder.
+    EXPECT_EQ(with("local_gnn", "none"), "(no error)");
     nlohmann::json none = base;
     none["local_gnn"] = "none";
     none["global_attention"] = "none";
@@ -355,8 +356,7 @@ TEST(GraphGpsWeights, MissingMisshapedAndUnusedTensorsAreNamed) {
               std::string::npos);
     GraphGpsConfig noAttention = c;
     noAttention.global = GpsGlobalModel::None;
-    EXPECT_NE(bindError(model->tensors, noAttention).find("missing tensor layers.0.norm1_attn"),
-              std::string::npos + 1);  // norm1_attn is not needed without attention
+    // Without attention the checkpoint's attention tensors are refused by name.
     EXPECT_NE(bindError(model->tensors, noAttention).find("layers.0.norm1_attn.bias is not part"),
               std::string::npos);
 }
