@@ -786,11 +786,11 @@ GpsRunResult runGraphGps(const GraphGpsModel& model, const Graph& g, const GpsRu
             const RowMatrix dx = applyLinear(h, lw.d), ex = applyLinear(h, lw.e);
             RowMatrix num = RowMatrix::Zero(Eigen::Index(n), Eigen::Index(d));
             RowMatrix den = RowMatrix::Zero(Eigen::Index(n), Eigen::Index(d));
+            const RowMatrix ce = applyLinear(e, lw.c);  // [M, d]
             RowMatrix eHat(Eigen::Index(live.size()), Eigen::Index(d));
             for (size_t p = 0; p < live.size(); ++p) {
                 const uint32_t k = live[p], i = msg.target[k], j = msg.source[k];
-                RowMatrix ce = applyLinear(RowMatrix(e.row(k)), lw.c);
-                eHat.row(Eigen::Index(p)) = dx.row(i) + ex.row(j) + ce.row(0);
+                eHat.row(Eigen::Index(p)) = dx.row(i) + ex.row(j) + ce.row(k);
                 const auto sigma =
                     (1.0f / (1.0f + (-eHat.row(Eigen::Index(p)).array()).exp())).matrix();
                 num.row(i) += sigma.cwiseProduct(bx.row(j));
