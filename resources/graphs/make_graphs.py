@@ -190,6 +190,18 @@ def skeleton():
              "nodes": 17, "edges": 16}]
 
 
+def skeleton_pose():
+    """skeleton-hopwise's demo pose, written by that model's recipe, when present."""
+    if not os.path.exists(os.path.join(HERE, "human36m-pose.gml")):
+        return []
+    return [{"file": "human36m-pose.gml", "name": "Human3.6M pose (synthetic, held out)",
+             "kind": "skeleton",
+             "description": "a synthetic pose on the 17-joint Human3.6M skeleton, held out from "
+                            "skeleton-hopwise's training: node attribute xy is each joint's 2D "
+                            "position (metres, relative to the hip), z its true depth",
+             "nodes": 17, "edges": 16, "models": ["skeleton-hopwise"]}]
+
+
 def grid():
     side = 14
     g = nx.Graph()
@@ -275,8 +287,8 @@ def community_graph():
 
 
 def main():
-    entries = (molecules() + networks() + skeleton() + grid() + knowledge() + random_graphs()
-               + heldout_molecules() + community_graph())
+    entries = (molecules() + networks() + skeleton() + skeleton_pose() + grid() + knowledge()
+               + random_graphs() + heldout_molecules() + community_graph())
     index = {"version": 1, "graphs": entries}
     write_text("index.json", json.dumps(index, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {len(entries)} graphs and index.json")
