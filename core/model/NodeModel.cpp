@@ -88,7 +88,9 @@ public:
         const auto& c = m_->config;
         const size_t n = graph.nodeCount();
         const double d = c.hiddenDim;
-        const GtMessages msg = graphTransformerMessages(graph, c);
+        // The full graph's N(N−1) pairs are counted, not listed.
+        const bool allPairs = c.attentionMask() == GtMask::FullGraph;
+        const GtMessages msg = allPairs ? GtMessages{} : graphTransformerMessages(graph, c);
         // Heads that attend over each message.
         std::vector<double> headsOf(msg.source.size(), c.numHeads);
         if (!c.hopGroups.empty())
@@ -107,7 +109,8 @@ public:
             }
             double nodes = 0;
             for (uint8_t a : alive) nodes += a;
-            double messages = 0, headMessages = 0;
+            double messages = allPairs ? nodes * (nodes - 1) : 0;
+            double headMessages = messages * c.numHeads;
             for (size_t k = 0; k < msg.source.size(); ++k) {
                 if (!alive[msg.source[k]] || !alive[msg.target[k]]) continue;
                 messages += 1;
