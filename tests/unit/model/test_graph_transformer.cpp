@@ -830,6 +830,13 @@ TEST(GraphTransformerMasks, NodeModelSummaryAndFlops) {
     const auto expected = checkpoint::readSafeTensors(folder / "expected.safetensors");
     const Graph g = fixtureGraph(expected, loadGraphTransformerModel(folder)->config);
     EXPECT_DOUBLE_EQ(node->flops(g, {}), 2.0 * 2.0 * 30992.0);
+    // full_batch_max (d = 8, 2 heads, no edge features, 2 layers) on its 6 nodes: all 30
+    // ordered pairs, counted without listing them: 8·6·64 + 2·30·8 = 3552 per layer.
+    const fs::path full = kFixtures / "full_batch_max";
+    const auto fullExpected = checkpoint::readSafeTensors(full / "expected.safetensors");
+    EXPECT_DOUBLE_EQ(loadNodeLevelModel(full)->flops(
+                         fixtureGraph(fullExpected, loadGraphTransformerModel(full)->config), {}),
+                     2.0 * 2.0 * 3552.0);
     EXPECT_EQ(loadNodeLevelModel(kFixtures / "spd_khop_directed")->summary().attention,
               "nodes within 2 hops, shortest-path bias (max 3), edge features");
 }
