@@ -65,7 +65,7 @@ constexpr double kMinWidthBesideOverlay = 0.5;
 // steps; viridis is kept for attention.
 const QColor kCopyColor(0xE6, 0x9F, 0x00);  // orange: an edge walked again (eulerization)
 const QColor kJumpColor(0xCC, 0x79, 0xA7);  // reddish purple: a jump between components
-constexpr float kCopyDashPx = 7.0f, kJumpDashPx = 12.0f;
+constexpr float kCopyDashPx = 7.0f, kJumpDashPx = 12.0f, kArcDashPx = 5.0f;
 
 QColor viridis(float t) { return colormaps::color(colormaps::ColorMap::Viridis, t); }
 
@@ -405,7 +405,7 @@ void GraphCanvas::rebuildInstances() {
         EdgeInstance instance;
     };
     std::vector<Ordered> ordered;
-    ordered.reserve(graph->edgeCount() + jumps_.size());
+    ordered.reserve(graph->edgeCount() + jumps_.size() + ga.arcs.size());
     for (EdgeId e = 0; e < graph->edgeCount(); ++e) {
         const Edge& ed = graph->edge(e);
         EdgeInstance inst{l.x[ed.src], l.y[ed.src], l.x[ed.dst], l.y[ed.dst], kPlainEdgePx, 0, 0, 0, {}};
@@ -435,6 +435,16 @@ void GraphCanvas::rebuildInstances() {
             ordered.push_back({2.0f, kNoIndex, copy});
         }
     }
+    if (hasAttention && ga.maxEdge > 0)
+        for (const analysis::AttentionArc& arc : ga.arcs) {
+            // Node-level attention between nodes no edge joins: dashed, on the edges' scale.
+            if (arc.a >= n || arc.b >= n || !(arc.weight > 0 && arc.weight >= threshold * ga.maxEdge)) continue;
+            const float t = arc.weight / ga.maxEdge;
+            EdgeInstance inst{l.x[arc.a], l.y[arc.a], l.x[arc.b], l.y[arc.b],
+                              1.0f + 2.0f * t, kArcDashPx, 0, 0, {}};
+            setRgba(inst.color, viridis(t), 0.35f + 0.65f * t);
+            ordered.push_back({t, kNoIndex, inst});
+        }
     for (const auto& [a, b] : jumps_) {
         EdgeInstance inst{l.x[a], l.y[a], l.x[b], l.y[b], 1.5f, kJumpDashPx, 0, 0, {}};
         setRgba(inst.color, kJumpColor, 0.9f);
@@ -1021,6 +1031,17 @@ void GraphCanvas::drawOverlay() {
         ImGui::Dummy(ImVec2(28, ImGui::GetTextLineHeight()));
         ImGui::SameLine();
         ImGui::TextUnformatted("walked twice (eulerization)");
+    }
+    if (const auto& arcs = inspection_->graphAttention().arcs; !arcs.empty()) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float y = p.y + ImGui::GetTextLineHeight() * 0.5f;
+        for (float x = 0; x < 24; x += kArcDashPx)
+            dl->AddLine(ImVec2(p.x + x, y), ImVec2(p.x + std::min(24.0f, x + 0.6f * kArcDashPx), y),
+                        imColor(viridis(0.6f)), 2.0f);
+        ImGui::Dummy(ImVec2(28, ImGui::GetTextLineHeight()));
+        ImGui::SameLine();
+        ImGui::Text("attention between unjoined nodes (%zu)", arcs.size());
     }
     if (!jumps_.empty()) {
         ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -1,6 +1,7 @@
 #include "analysis/AttentionView.h"
 
 #include <algorithm>
+#include <unordered_set>
 #include <stdexcept>
 
 #include "model/ModelFolder.h"
@@ -106,6 +107,34 @@ GraphAttention nodeAttentionOnGraph(const Graph& graph, const std::vector<float>
             out.edge[e] = 0.5f * (at(ed.src, ed.dst) + at(ed.dst, ed.src));
         }
     }
+    // Pairs no edge joins (either direction): arcs.
+    std::unordered_set<uint64_t> joined;
+    joined.reserve(graph.edgeCount() * 2);
+    for (const Edge& ed : graph.edges()) {
+        joined.insert(uint64_t(ed.src) << 32 | ed.dst);
+        joined.insert(uint64_t(ed.dst) << 32 | ed.src);
+    }
+    auto isJoined = [&](size_t u, size_t v) { return joined.count(uint64_t(u) << 32 | v) != 0; };
+    if (query >= 0) {
+        const auto q = size_t(query);
+        for (size_t j = 0; j < n; ++j)
+            if (j != q && at(q, j) > 0 && !isJoined(q, j)) out.arcs.push_back({uint32_t(q), uint32_t(j), at(q, j)});
+    } else {
+        for (size_t u = 0; u < n; ++u)
+            for (size_t v = u + 1; v < n; ++v) {
+                const float w = 0.5f * (at(u, v) + at(v, u));
+                if (w > 0 && !isJoined(u, v)) out.arcs.push_back({uint32_t(u), uint32_t(v), w});
+            }
+    }
+    for (const AttentionArc& a : out.arcs) out.maxEdge = std::max(out.maxEdge, a.weight);
+    if (out.arcs.size() > kMaxArcs) {
+        std::nth_element(out.arcs.begin(), out.arcs.begin() + ptrdiff_t(kMaxArcs), out.arcs.end(),
+                         [](const AttentionArc& x, const AttentionArc& y) { return x.weight > y.weight; });
+        out.arcs.resize(kMaxArcs);
+    }
+    std::sort(out.arcs.begin(), out.arcs.end(), [](const AttentionArc& x, const AttentionArc& y) {
+        return x.a != y.a ? x.a < y.a : x.b < y.b;
+    });
     for (float v : out.node) out.maxNode = std::max(out.maxNode, v);
     for (float v : out.edge) out.maxEdge = std::max(out.maxEdge, v);
     return out;

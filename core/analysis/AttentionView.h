@@ -37,13 +37,25 @@ std::vector<float> attentionMatrix(const model::RunResult& result, int layer, in
 std::vector<float> attentionRowsOf(const model::GraphGptModel& model, const model::LayerCapture& layer,
                                    int head, HeadAggregation aggregation, int64_t firstRow, int64_t count);
 
+/// Attention between two nodes that no edge joins (a node-level model attending beyond its
+/// neighbours: all pairs, k-hop masks, hop groups): drawn as a dashed arc on the edges' scale.
+struct AttentionArc {
+    uint32_t a = 0, b = 0;  ///< a: the query (or the smaller index for a mean), b: the other
+    float weight = 0.0f;
+};
+
 struct GraphAttention {
     std::vector<float> node;  ///< [nodeCount]
     std::vector<float> edge;  ///< [edgeCount]
+    std::vector<AttentionArc> arcs;  ///< node-level attention off the graph's edges
     float special = 0.0f;     ///< to <eos>/special positions
     float jumpWeight = 0.0f;  ///< to positions arrived at by a jump
-    float maxNode = 0.0f, maxEdge = 0.0f;
+    float maxNode = 0.0f, maxEdge = 0.0f;  ///< maxEdge covers the arcs too (one colour scale)
 };
+
+/// The arcs kept (the strongest): more would bury the graph under an all-pairs model's
+/// near-uniform attention.
+inline constexpr size_t kMaxArcs = 24;
 
 /// `positions` maps the matrix rows to original positions (LayerCapture::positions).
 GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
@@ -56,6 +68,10 @@ GraphAttention attentionOnGraph(const Graph& graph, const TokenSequence& tokens,
 ///   the neighbour across it (A[q][v] for an edge q–v, in either direction), others 0;
 /// - query < 0: node j gets the mean over destinations of A[i][j]; an edge u–v gets
 ///   (A[u][v] + A[v][u]) / 2, the mean weight exchanged along it.
+/// Weight between nodes that no edge joins becomes `arcs` (the strongest kMaxArcs): with a
+/// query, the nodes j ≠ q it attends to (A[q][j] > 0); for the mean, (A[u][v] + A[v][u]) / 2
+/// of unjoined pairs. A sparse (neighbour) model has none. maxEdge covers every unjoined
+/// pair's weight, kept or not, so the scale does not depend on the cut.
 /// Throws std::invalid_argument when the matrix is not nodeCount × nodeCount.
 GraphAttention nodeAttentionOnGraph(const Graph& graph, const std::vector<float>& matrix, int64_t size, int query);
 

@@ -147,6 +147,19 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
         cg.add(Line{{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny},
                     {Color::rgb(kCopyRgb, 242), 1.5f * edgeScale, {4 * edgeScale, 3 * edgeScale}}});
     }
+    // Node-level attention between nodes no edge joins: dashed, on the edges' colour scale.
+    if (ga)
+        for (const analysis::AttentionArc& arc : ga->arcs) {
+            if (arc.a >= n || arc.b >= n) throw std::invalid_argument("graph figure: arc to a missing node");
+            if (!(ga->maxEdge > 0 && arc.weight > 0 && arc.weight >= in.threshold * ga->maxEdge)) continue;
+            const float t = arc.weight / ga->maxEdge;
+            Group& ag = companions.addGroup("arc");
+            ag.data.push_back({"from", std::to_string(arc.a)});
+            ag.data.push_back({"to", std::to_string(arc.b)});
+            ag.data.push_back({"attention", tickText(arc.weight)});
+            ag.add(Line{at(arc.a), at(arc.b),
+                        {viridis(t, 0.35f + 0.65f * t), (0.6f + 1.4f * t) * edgeScale, {3 * edgeScale, 2 * edgeScale}}});
+        }
     for (const auto& [a, b] : in.jumps) {
         if (a >= n || b >= n) throw std::invalid_argument("graph figure: jump to a missing node");
         Group& jg = companions.addGroup("jump");

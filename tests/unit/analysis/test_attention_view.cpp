@@ -103,4 +103,63 @@ TEST(AttentionView, NodeAttentionLiesOnNodesAndEdges) {
     EXPECT_NEAR(all.maxEdge, 0.55, 1e-6);
     EXPECT_THROW(nodeAttentionOnGraph(g, a, 2, 0), std::invalid_argument);
     EXPECT_THROW(nodeAttentionOnGraph(g, a, 3, 3), std::invalid_argument);
+    // A neighbour model's attention stays on the path's edges: no arcs.
+    EXPECT_TRUE(q1.arcs.empty());
+    EXPECT_TRUE(all.arcs.empty());
+}
+
+// Attention beyond the edges (all-pairs or k-hop models) becomes arcs on the edges' scale.
+TEST(NodeAttentionOnGraph, WeightBetweenUnjoinedNodesBecomesArcs) {
+    Graph g;
+    g.addNodes(4);
+    g.addEdge(0, 1);
+    g.addEdge(1, 2);
+    g.addEdge(2, 3);
+    // Row i: what node i gives 0..3.
+    const std::vector<float> a = {0.1f, 0.2f, 0.3f, 0.4f,  //
+                                  0.25f, 0.25f, 0.25f, 0.25f,  //
+                                  0.0f, 0.5f, 0.5f, 0.0f,  //
+                                  0.9f, 0.0f, 0.1f, 0.0f};
+    const auto q0 = nodeAttentionOnGraph(g, a, 4, 0);
+    // Node 0 is joined to 1 only: 0→2 (.3) and 0→3 (.4) are arcs; the largest weight is an arc.
+    ASSERT_EQ(q0.arcs.size(), 2u);
+    EXPECT_EQ(q0.arcs[0].a, 0u);
+    EXPECT_EQ(q0.arcs[0].b, 2u);
+    EXPECT_FLOAT_EQ(q0.arcs[0].weight, 0.3f);
+    EXPECT_EQ(q0.arcs[1].b, 3u);
+    EXPECT_FLOAT_EQ(q0.arcs[1].weight, 0.4f);
+    EXPECT_FLOAT_EQ(q0.maxEdge, 0.4f);
+    // Node 2 gives nothing beyond its neighbours.
+    EXPECT_TRUE(nodeAttentionOnGraph(g, a, 4, 2).arcs.empty());
+    // Mean over queries: unjoined pairs 0-2 ((.3 + 0) / 2), 0-3 ((.4 + .9) / 2), 1-3 ((.25 + 0) / 2).
+    const auto all = nodeAttentionOnGraph(g, a, 4, -1);
+    ASSERT_EQ(all.arcs.size(), 3u);
+    EXPECT_NEAR(all.arcs[0].weight, 0.15, 1e-6);
+    EXPECT_NEAR(all.arcs[1].weight, 0.65, 1e-6);
+    EXPECT_EQ(all.arcs[2].a, 1u);
+    EXPECT_NEAR(all.arcs[2].weight, 0.125, 1e-6);
+    EXPECT_NEAR(all.maxEdge, 0.65, 1e-6);
+}
+
+TEST(NodeAttentionOnGraph, OnlyTheStrongestArcsAreKept) {
+    // All-pairs attention over 20 isolated nodes, A[i][j] = (i + j) / 1000: 190 unjoined pairs.
+    Graph g;
+    g.addNodes(20);
+    std::vector<float> a(400);
+    for (size_t i = 0; i < 20; ++i)
+        for (size_t j = 0; j < 20; ++j) a[i * 20 + j] = float(i + j) / 1000.0f;
+    const auto all = nodeAttentionOnGraph(g, a, 20, -1);
+    ASSERT_EQ(all.arcs.size(), kMaxArcs);
+    // The kept ones are the strongest: no dropped pair is stronger than the weakest kept.
+    float weakestKept = 1.0f;
+    for (const auto& arc : all.arcs) weakestKept = std::min(weakestKept, arc.weight);
+    size_t stronger = 0;
+    for (size_t i = 0; i < 20; ++i)
+        for (size_t j = i + 1; j < 20; ++j) stronger += float(i + j) / 1000.0f > weakestKept;
+    EXPECT_LE(stronger, kMaxArcs);
+    EXPECT_NEAR(all.maxEdge, 37.0 / 1000.0, 1e-6);  // the pair 18-19
+    // With a query: node 19's 19 others, all unjoined; the 19 fit under the cap.
+    const auto q = nodeAttentionOnGraph(g, a, 20, 19);
+    EXPECT_EQ(q.arcs.size(), 19u);
+    EXPECT_NEAR(q.maxEdge, 37.0 / 1000.0, 1e-6);
 }
