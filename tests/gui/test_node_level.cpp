@@ -232,6 +232,58 @@ private slots:
         w.grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/node-level-analysis.png"));
     }
 
+    /// Demos ▸ community-gps ▸ Planted communities (GraphGPS, all-pairs attention, node
+    /// classification) and Demos ▸ skeleton-hopwise ▸ the held-out pose (hop-group Graph
+    /// Transformer): each opens with its attention on the graph — with a query, the weight to
+    /// nodes no edge joins is drawn as arcs — and its analyses run.
+    void theOtherFamiliesDemosOpenWithAttentionOnTheGraph_data() {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("graph");
+        QTest::addColumn<QString>("family");
+        QTest::newRow("graphgps") << QStringLiteral("community-gps") << QStringLiteral("Planted communities")
+                                  << QStringLiteral("graphgps");
+        QTest::newRow("hop groups") << QStringLiteral("skeleton-hopwise")
+                                    << QStringLiteral("Human3.6M pose (synthetic, held out)")
+                                    << QStringLiteral("graph_transformer");
+    }
+    void theOtherFamiliesDemosOpenWithAttentionOnTheGraph() {
+        QFETCH(QString, model);
+        QFETCH(QString, graph);
+        QFETCH(QString, family);
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QAction* demo = nullptr;
+        for (QMenu* menu : w.menuBar()->findChildren<QMenu*>())
+            if (menu->title() == model)
+                for (QAction* a : menu->actions())
+                    if (a->text() == graph) demo = a;
+        QVERIFY2(demo, qPrintable(QStringLiteral("Demos ▸ %1 ▸ %2").arg(model, graph)));
+        QSignalSpy ran(&w, &MainWindow::runFinished);
+        demo->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(ran.count() > 0, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().layout && w.jobRunner()->active() == 0, 60000);
+        QVERIFY(w.nodeLevelModel());
+        QCOMPARE(QString::fromStdString(w.nodeLevelModel()->summary().family), family);
+        gts::Inspection* in = w.inspection();
+        const gts::InspectionData& d = in->data();
+        QVERIFY(d.nodeTokens);
+        QCOMPARE(d.tokens->positions.size(), d.graph->nodeCount());
+        QCOMPARE(int(d.result->layers.size()), w.nodeLevelModel()->summary().numLayers);
+        QVERIFY(in->graphAttention().maxNode > 0);
+        // A query: its row on the nodes, and attention beyond its neighbours as arcs.
+        in->setQuery(0);
+        const auto& ga = in->graphAttention();
+        QVERIFY(!ga.arcs.empty());
+        for (const auto& arc : ga.arcs) {
+            QCOMPARE(arc.a, 0u);
+            QCOMPARE(arc.weight, ga.node[arc.b]);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(in->headStats() != nullptr, 60000);
+        w.grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/node-level-%1.png").arg(model));
+    }
+
     /// Demos ▸ molecule-tpsa-gt ▸ Aspirin: the shipped Graph Transformer opens with its attention
     /// on the molecule and its TPSA prediction.
     void theShippedGraphTransformerOpensFromTheDemosMenu() {
