@@ -74,14 +74,8 @@ std::shared_ptr<const model::GraphGptModel> loadModelArg(const std::string& path
 Loaded loadInputs(const CliArgs& a, size_t firstGraphArg, bool nodeLevelAllowed = false) {
     Loaded d;
     if (nodeLevelAllowed && model::isNodeLevelModelPath(a.positional()[0])) {
-        for (const auto& name : kTokenizeValued)
-            if (name != "format" && a.value(name))
-                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
-        try {
-            d.nodeModel = model::loadNodeLevelModel(a.positional()[0]);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(std::string(e.what()) + " (" + a.positional()[0] + ")");
-        }
+        refuseTokenizeOptions(a, {"start", "path"});
+        d.nodeModel = loadNodeModelArg(a.positional()[0]);
     } else {
         d.model = loadModelArg(a.positional()[0]);
         if (!d.model->hasVocab)

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "graph/Graph.h"
 #include "io/GraphIO.h"
 #include "model/ModelFolder.h"
+#include "model/NodeModel.h"
 #include "model/Run.h"
 #include "tokenize/TokenSequence.h"
 
@@ -71,6 +74,11 @@ model::SequenceInput modelInput(const model::GraphGptModel& m, const TokenSequen
 /// Node-level models (NodeModelCommands.cpp): info, run, ablate and prune for a model folder
 /// whose config.json names a node-level family (model::isNodeLevelModelPath).
 int nodeModelInfo(const std::filesystem::path& path, bool asJson);
+/// The node-level model at `path`; a UsageError naming it when it does not load.
+std::shared_ptr<const model::NodeLevelModel> loadNodeModelArg(const std::string& path);
+/// Tokenizer options (--layout, --add-eos, ...; not --format) and `extra` are a UsageError for
+/// a node-level model: its tokens are the graph's nodes.
+void refuseTokenizeOptions(const CliArgs& a, std::initializer_list<const char*> extra = {});
 int nodeModelRun(const CliArgs& a);
 int nodeModelAblate(const CliArgs& a);
 int nodeModelPrune(const CliArgs& a);

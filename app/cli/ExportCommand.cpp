@@ -78,17 +78,8 @@ int runExport(const std::vector<std::string>& args) {
     std::shared_ptr<const model::GraphGptModel> m;
     std::shared_ptr<const model::NodeLevelModel> nm;
     if (nodeLevel) {
-        for (const auto& name : kTokenizeValued)
-            if (name != "format" && a.value(name))
-                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
-        for (const auto& name : kTokenizeFlags)
-            if (a.flag(name))
-                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
-        try {
-            nm = model::loadNodeLevelModel(modelPath);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
-        }
+        refuseTokenizeOptions(a, {"start", "path"});
+        nm = loadNodeModelArg(modelPath);
     } else {
         m = loadModelForGraphs(modelPath);
     }

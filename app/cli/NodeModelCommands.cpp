@@ -25,14 +25,6 @@ namespace {
 using model::NodeLevelModel;
 using nlohmann::json;
 
-std::shared_ptr<const NodeLevelModel> loadNodeModel(const std::filesystem::path& path) {
-    try {
-        return model::loadNodeLevelModel(path);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string(e.what()) + " (" + path.string() + ")");
-    }
-}
-
 /// "L.H,L.H" → headMask[L][H] = true, checked against the model.
 std::vector<std::vector<bool>> parseNodeHeadMask(const std::string& text, const model::NodeModelSummary& s) {
     std::vector<std::vector<bool>> mask(size_t(s.numLayers), std::vector<bool>(size_t(s.numHeads), false));
@@ -51,19 +43,6 @@ std::vector<std::vector<bool>> parseNodeHeadMask(const std::string& text, const 
 
 /// The graph a node-level command runs on (one record).
 Graph readNodeGraph(const CliArgs& a, const std::string& source) { return io::readGraph(source, graphReadOptions(a)); }
-
-/// GraphGPT's tokenization and engine options have no meaning for a model without tokens.
-void refuseSequenceOptions(const CliArgs& a, std::initializer_list<const char*> options) {
-    auto refuse = [](const std::string& option) {
-        throw UsageError("--" + option + " does not apply to a node-level model (its tokens are the graph's nodes)");
-    };
-    for (const char* option : options)
-        if (a.value(option) || a.flag(option)) refuse(option);
-    for (const std::string& option : kTokenizeValued)
-        if (option != "format" && a.value(option)) refuse(option);
-    for (const std::string& option : kTokenizeFlags)
-        if (a.flag(option)) refuse(option);
-}
 
 json outputJson(const Tensor& output, const model::NodeModelSummary& s, size_t nodes) {
     const size_t k = size_t(s.numOutputs);
@@ -88,8 +67,28 @@ std::string nodeName(const Graph& g, int32_t v) {
 
 }  // namespace
 
+std::shared_ptr<const model::NodeLevelModel> loadNodeModelArg(const std::string& path) {
+    try {
+        return model::loadNodeLevelModel(path);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(e.what()) + " (" + path + ")");
+    }
+}
+
+void refuseTokenizeOptions(const CliArgs& a, std::initializer_list<const char*> extra) {
+    auto refuse = [](const std::string& option) {
+        throw UsageError("--" + option + " does not apply to a node-level model (its tokens are the graph's nodes)");
+    };
+    for (const char* option : extra)
+        if (a.value(option) || a.flag(option)) refuse(option);
+    for (const std::string& option : kTokenizeValued)
+        if (option != "format" && a.value(option)) refuse(option);
+    for (const std::string& option : kTokenizeFlags)
+        if (a.flag(option)) refuse(option);
+}
+
 int nodeModelInfo(const std::filesystem::path& path, bool asJson) {
-    const auto m = loadNodeModel(path);
+    const auto m = loadNodeModelArg(path.string());
     const auto& s = m->summary();
     json j = summaryJson(s);
     j["model"] = m->folder().string();
@@ -113,11 +112,11 @@ int nodeModelInfo(const std::filesystem::path& path, bool asJson) {
 }
 
 int nodeModelRun(const CliArgs& a) {
-    refuseSequenceOptions(a, {"ids", "seed", "start", "path", "capture", "skip-layers", "row", "attention",
+    refuseTokenizeOptions(a, {"ids", "seed", "start", "path", "capture", "skip-layers", "row", "attention",
                               "attention-budget", "backend", "threads", "top"});
     if (a.positional().size() != 2)
         throw UsageError("usage: gtscope-cli run MODEL GRAPH[#N] [--head-mask L.H,...] [--out captures.safetensors] [--json]");
-    const auto m = loadNodeModel(a.positional()[0]);
+    const auto m = loadNodeModelArg(a.positional()[0]);
     const auto& s = m->summary();
     const std::string source = a.positional()[1];
     const Graph g = readNodeGraph(a, source);
@@ -187,9 +186,9 @@ int nodeModelRun(const CliArgs& a) {
 }
 
 int nodeModelAblate(const CliArgs& a) {
-    refuseSequenceOptions(a, {"seed", "start", "path", "no-reuse"});
+    refuseTokenizeOptions(a, {"seed", "start", "path", "no-reuse"});
     a.requirePositional(2, "gtscope-cli ablate MODEL GRAPH[#N] [--no-layers] [--threads N] [--json]");
-    const auto m = loadNodeModel(a.positional()[0]);
+    const auto m = loadNodeModelArg(a.positional()[0]);
     const std::string source = a.positional()[1];
     const Graph g = readNodeGraph(a, source);
     analysis::AblationOptions o;
@@ -235,14 +234,14 @@ int nodeModelAblate(const CliArgs& a) {
 }
 
 int nodeModelPrune(const CliArgs& a) {
-    refuseSequenceOptions(a, {"start", "path", "threads", "limit"});
+    refuseTokenizeOptions(a, {"start", "path", "threads", "limit"});
     const std::string usage =
         "gtscope-cli prune MODEL GRAPH[#N] --method zero-tprune|random --keep R [--layers a-b] [--iterations N] "
         "[--seed N] [--json] | gtscope-cli prune MODEL GRAPHS... --sweep [--keeps 0.9,0.8,...] [--seeds K] "
         "[--layers a-b] [--json]";
     const bool sweep = a.flag("sweep");
     if (a.positional().size() < 2 || (!sweep && a.positional().size() != 2)) throw UsageError("usage: " + usage);
-    const auto m = loadNodeModel(a.positional()[0]);
+    const auto m = loadNodeModelArg(a.positional()[0]);
     const auto& s = m->summary();
     const int L = s.numLayers;
     if (L < 2) throw UsageError("pruning needs at least two layers (a layer prunes by the attention of the one before)");

@@ -105,14 +105,6 @@ struct Inputs {
     std::shared_ptr<const model::NodeLevelModel> nodeModel;
 };
 
-std::shared_ptr<const model::NodeLevelModel> loadNodeModel(const std::string& path) {
-    try {
-        return model::loadNodeLevelModel(path);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string(e.what()) + " (" + path + ")");
-    }
-}
-
 std::shared_ptr<const model::GraphGptModel> loadModel(const std::string& path) {
     try {
         return model::loadGraphGptModel(path);
@@ -142,11 +134,9 @@ Inputs fromModelAndGraph(const CliArgs& a) {
     Inputs in;
     in.modelPath = a.positional()[0];
     if (model::isNodeLevelModelPath(in.modelPath)) {
-        for (const auto& name : kTokenizeValued)
-            if (name != "format" && a.value(name))
-                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+        refuseTokenizeOptions(a);
         in.nodeLevel = true;
-        in.nodeModel = loadNodeModel(in.modelPath);
+        in.nodeModel = loadNodeModelArg(in.modelPath);
         in.source = a.positional()[1];
         in.graph = io::readGraph(in.source, graphReadOptions(a));
         in.tokens = analysis::nodeTokenSequence(in.graph);
@@ -230,7 +220,7 @@ Inputs fromSession(const std::string& file, bool needModel) {
         // A node-level run: the tokens are the nodes (analysis::nodeTokenSequence).
         if (needModel) {
             if (in.modelPath.empty()) throw UsageError("the session names no model (" + file + ")");
-            in.nodeModel = loadNodeModel(in.modelPath);
+            in.nodeModel = loadNodeModelArg(in.modelPath);
         }
         in.tokens = analysis::nodeTokenSequence(in.graph);
     } else if (needModel || fromCli) {

@@ -74,15 +74,9 @@ int runSaliency(const std::vector<std::string>& args) {
     std::shared_ptr<const model::GraphGptModel> m;
     std::shared_ptr<const model::NodeLevelModel> nm;
     if (nodeLevel) {
-        for (const auto& name : kTokenizeValued)
-            if (name != "format" && a.value(name))
-                throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
+        refuseTokenizeOptions(a, {"start", "path"});
         if (!a.value("target")) target = analysis::SaliencyTarget::AllPositions;  // every node's output counts
-        try {
-            nm = model::loadNodeLevelModel(modelPath);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
-        }
+        nm = loadNodeModelArg(modelPath);
     } else {
         m = loadModelForGraphs(modelPath);
     }

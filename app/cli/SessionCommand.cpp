@@ -29,18 +29,8 @@ constexpr const char* kUsage =
 /// the window writes it: app/gui/SessionIO.h).
 int createNodeLevelSession(const CliArgs& a, const std::string& modelPath, const std::string& source,
                            const std::string& out) {
-    for (const auto& name : kTokenizeValued)
-        if (name != "format" && a.value(name))
-            throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
-    for (const auto& name : kTokenizeFlags)
-        if (a.flag(name))
-            throw UsageError("--" + name + " does not apply to a node-level model (its tokens are the graph's nodes)");
-    std::shared_ptr<const model::NodeLevelModel> m;
-    try {
-        m = model::loadNodeLevelModel(modelPath);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string(e.what()) + " (" + modelPath + ")");
-    }
+    refuseTokenizeOptions(a, {"seed"});
+    const auto m = loadNodeModelArg(modelPath);
     const Graph g = io::readGraph(source, graphReadOptions(a));
     model::NodeRunOptions options;
     options.captureAttention = options.captureNodeStates = true;
