@@ -3,20 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
 #include <stdexcept>
-#include <system_error>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <Eigen/Eigenvalues>
 #include <nlohmann/json.hpp>
 
-#include "checkpoint/SafeTensors.h"
-#include "checkpoint/TorchCheckpoint.h"
 #include "graph/RandomWalk.h"
 #include "graph/Spectral.h"
-#include "io/GraphIO.h"
+#include "model/NodeModelParts.h"
 #include "model/Run.h"
 
 namespace gts::model {
@@ -24,6 +20,17 @@ namespace gts::model {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using RowMatrix = Tensor::RowMatrix;
+using parts::applyLinear;
+using parts::batchNormEval;
+using parts::categoryOf;
+using parts::choiceField;
+using parts::configError;
+using parts::inputColumn;
+using parts::intField;
+using parts::readReals;
+using parts::shapeText;
+using parts::stringField;
+using parts::TensorBinder;
 
 namespace {
 
@@ -33,50 +40,8 @@ constexpr float kNormEpsilon = 1e-5f;
 constexpr float kGatedEpsilon = 1e-6f;
 /// Entries this close to a column's largest magnitude tie for deciding its sign.
 constexpr double kSignTieTolerance = 1e-6;
-constexpr size_t kMaxConfigBytes = size_t(1) << 20;
-constexpr const char* kConfigName = "config.json";
-constexpr const char* kWeightNames[] = {"model.safetensors", "model.pt", "model.pth", "model.pkl",
-                                        "pytorch_model.bin"};
 
 // Config ------------------------------------------------------------------------------------
-
-[[noreturn]] void configError(const std::string& source, const std::string& what) {
-    throw io::ParseError(source, 0, what);
-}
-
-int intField(const json& j, const std::string& name, const std::string& source,
-             std::optional<int> fallback, int minimum) {
-    if (!j.contains(name)) {
-        if (!fallback) configError(source, "missing field \"" + name + "\"");
-        return *fallback;
-    }
-    const json& v = j[name];
-    if (!v.is_number_integer()) configError(source, "\"" + name + "\" must be an integer");
-    const int64_t x = v.get<int64_t>();
-    if (x < minimum || x > std::numeric_limits<int>::max() / 4)
-        configError(source, "\"" + name + "\" is " + std::to_string(x) + ", expected at least " +
-                                std::to_string(minimum));
-    return int(x);
-}
-
-std::string stringField(const json& j, const std::string& name, const std::string& source,
-                        const std::string& fallback) {
-    if (!j.contains(name)) return fallback;
-    if (!j[name].is_string()) configError(source, "\"" + name + "\" must be a string");
-    return j[name].get<std::string>();
-}
-
-/// A string field that must be one of `accepted`; "field: "x" is not a, b or c" otherwise.
-size_t choiceField(const json& j, const std::string& field, const std::string& source,
-                   const std::vector<std::string>& accepted, const std::string& fallback) {
-    const std::string value = stringField(j, field.substr(field.rfind('.') + 1), source, fallback);
-    for (size_t i = 0; i < accepted.size(); ++i)
-        if (accepted[i] == value) return i;
-    std::string list;
-    for (size_t i = 0; i < accepted.size(); ++i)
-        list += (i == 0 ? "" : i + 1 == accepted.size() ? " or " : ", ") + accepted[i];
-    configError(source, field + ": \"" + value + "\" is not " + list);
-}
 
 GtInputSpec parseNodeOrEdgeInput(const json& j, const std::string& field, bool edge,
                                  GpsEdgeKind* edgeKind, const std::string& source) {
@@ -103,73 +68,16 @@ GtInputSpec parseNodeOrEdgeInput(const json& j, const std::string& field, bool e
 
 // Weights -----------------------------------------------------------------------------------
 
-std::string shapeText(const Tensor::Shape& s) {
-    std::string out = "[";
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-    return out + "]";
+/// What an unbound tensor of a GraphGPS checkpoint most likely means.
+std::string unusedTensorHint(const std::string& name) {
+    if (name.find("local_model") != std::string::npos) return " (does config.json's local_gnn match the checkpoint?)";
+    if (name.find("self_attn") != std::string::npos)
+        return " (does config.json's global_attention match the checkpoint?)";
+    if (name.starts_with("encoder.node_encoder"))
+        return " (do config.json's node_input, lap_pe and rwse match the checkpoint?)";
+    if (name.starts_with("encoder.edge_encoder")) return " (does config.json's edge_input match the checkpoint?)";
+    return "";
 }
-
-/// Looks tensors up by name, checks shapes and remembers which were used.
-class TensorBinder {
-public:
-    TensorBinder(const std::map<std::string, Tensor>& tensors, const std::string& source)
-        : tensors_(tensors), source_(source) {}
-
-    bool has(const std::string& name) const { return tensors_.count(name) > 0; }
-    Tensor need(const std::string& name, const Tensor::Shape& shape) const {
-        auto it = tensors_.find(name);
-        if (it == tensors_.end()) throw io::ParseError(source_, 0, "missing tensor " + name);
-        if (it->second.shape() != shape)
-            throw io::ParseError(source_, 0,
-                                 "tensor " + name + ": expected shape " + shapeText(shape) +
-                                     ", found " + shapeText(it->second.shape()));
-        used_.insert(name);
-        return it->second;
-    }
-    LinearWeights linear(const std::string& name, int64_t out, int64_t in, bool bias = true) const {
-        LinearWeights w;
-        w.weight = need(name + ".weight", {out, in});
-        if (bias) w.bias = need(name + ".bias", {out});
-        return w;
-    }
-    GtNormWeights norm(const std::string& name, int64_t d, GtNorm kind) const {
-        GtNormWeights n;
-        n.weight = need(name + ".weight", {d});
-        n.bias = need(name + ".bias", {d});
-        if (kind == GtNorm::Batch) {
-            n.runningMean = need(name + ".running_mean", {d});
-            n.runningVar = need(name + ".running_var", {d});
-            for (size_t i = 0; i < n.runningVar.size(); ++i)
-                if (!(n.runningVar.data()[i] >= 0.0f))
-                    throw io::ParseError(source_, 0,
-                                         "tensor " + name + ".running_var: element " +
-                                             std::to_string(i) + " is negative or NaN");
-        }
-        return n;
-    }
-    /// A tensor the config does not use means a checkpoint of another configuration: refused.
-    void requireAllUsed() const {
-        for (const auto& [name, tensor] : tensors_) {
-            if (used_.count(name) || name.ends_with("num_batches_tracked")) continue;
-            std::string hint;
-            if (name.find("local_model") != std::string::npos)
-                hint = " (does config.json's local_gnn match the checkpoint?)";
-            else if (name.find("self_attn") != std::string::npos)
-                hint = " (does config.json's global_attention match the checkpoint?)";
-            else if (name.starts_with("encoder.node_encoder"))
-                hint = " (do config.json's node_input, lap_pe and rwse match the checkpoint?)";
-            else if (name.starts_with("encoder.edge_encoder"))
-                hint = " (does config.json's edge_input match the checkpoint?)";
-            throw io::ParseError(source_, 0,
-                                 "tensor " + name + " is not part of the configured model" + hint);
-        }
-    }
-
-private:
-    const std::map<std::string, Tensor>& tensors_;
-    const std::string& source_;
-    mutable std::set<std::string> used_;
-};
 
 /// nn.Sequential of [Linear, ReLU]... (or with a leading ReLU): Linears at `first`, first + 2, ...
 std::vector<LinearWeights> bindReluMlp(const TensorBinder& b, const std::string& prefix,
@@ -183,24 +91,12 @@ std::vector<LinearWeights> bindReluMlp(const TensorBinder& b, const std::string&
 
 // Forward helpers ---------------------------------------------------------------------------
 
-RowMatrix applyLinear(const RowMatrix& x, const LinearWeights& w) {
-    RowMatrix y = x * w.weight.matrix().transpose();
-    if (w.bias) y.rowwise() += w.bias->flat().transpose();
-    return y;
-}
-
 RowMatrix relu(RowMatrix x) {
     return x.cwiseMax(0.0f);
 }
 
-/// BatchNorm1d in eval on the columns of x: (x − running_mean) / √(running_var + eps) · w + b.
 void batchNorm(RowMatrix& x, const GtNormWeights& n) {
-    const auto w = n.weight.flat(), b = n.bias.flat();
-    const auto mean = n.runningMean.flat(), var = n.runningVar.flat();
-    for (Eigen::Index c = 0; c < x.cols(); ++c) {
-        const float scale = w[c] / std::sqrt(var[c] + kNormEpsilon);
-        x.col(c) = ((x.col(c).array() - mean[c]) * scale + b[c]).matrix();
-    }
+    batchNormEval(x, n, kNormEpsilon);
 }
 
 /// BatchNorm1d or torch_geometric's graph-mode LayerNorm (statistics over the present nodes'
@@ -223,60 +119,19 @@ void applyNorm(RowMatrix& x, const GtNormWeights& n, GtNorm kind,
                        .matrix();
 }
 
-const AttrColumn& inputColumn(const AttrTable& table, const GtInputSpec& spec, const char* scope) {
-    const AttrColumn* col = table.find(spec.attribute);
-    if (!col)
-        throw std::invalid_argument(std::string("the graph has no ") + scope + " attribute \"" +
-                                    spec.attribute + "\" (the model's " + scope + " input)");
-    if (spec.kind == GtInputKind::Embedding) {
-        if (col->kind != AttrKind::Discrete)
-            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
-                                        "\" is " + attrKindName(col->kind) +
-                                        "; the model embeds it and needs discrete categories");
-        if (uint32_t(spec.column) >= col->width)
-            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
-                                        "\" has " + std::to_string(col->width) +
-                                        " values per element; the model reads column " +
-                                        std::to_string(spec.column));
-    } else {
-        if (col->kind == AttrKind::String)
-            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
-                                        "\" holds strings; the model needs numbers");
-        if (col->width != uint32_t(spec.width))
-            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
-                                        "\" has width " + std::to_string(col->width) +
-                                        "; the model reads " + std::to_string(spec.width));
-    }
-    return *col;
-}
-
 /// Rows [count, out] of an input through its Embedding table or Linear.
 RowMatrix encodeInput(const AttrTable& table, size_t count, const GtInputSpec& spec,
                       const LinearWeights& w, const char* scope) {
     const AttrColumn& col = inputColumn(table, spec, scope);
-    for (size_t i = 0; i < count; ++i)
-        if (!col.has(i))
-            throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) +
-                                        " has no value for attribute \"" + spec.attribute + "\"");
     if (spec.kind == GtInputKind::Embedding) {
         const auto tableRows = w.weight.matrix();
         RowMatrix out(Eigen::Index(count), tableRows.cols());
-        for (size_t i = 0; i < count; ++i) {
-            const int64_t cat = col.intAt(i, uint32_t(spec.column)) + spec.offset;
-            if (cat < 0 || cat >= spec.numEmbeddings)
-                throw std::invalid_argument(
-                    std::string(scope) + " " + std::to_string(i) + ": attribute \"" +
-                    spec.attribute + "\" gives category " + std::to_string(cat) +
-                    ", outside the model's 0.." + std::to_string(spec.numEmbeddings - 1));
-            out.row(Eigen::Index(i)) = tableRows.row(cat);
-        }
+        for (size_t i = 0; i < count; ++i)
+            out.row(Eigen::Index(i)) = tableRows.row(categoryOf(col, i, spec, scope));
         return out;
     }
     RowMatrix x(Eigen::Index(count), spec.width);
-    for (size_t i = 0; i < count; ++i)
-        for (uint32_t k = 0; k < col.width; ++k)
-            x(Eigen::Index(i), k) =
-                col.kind == AttrKind::Continuous ? float(col.realAt(i, k)) : float(col.intAt(i, k));
+    for (size_t i = 0; i < count; ++i) readReals(col, i, spec, scope, x.row(Eigen::Index(i)).data());
     return applyLinear(x, w);
 }
 
@@ -336,11 +191,6 @@ MessageSet buildMessages(const Graph& g) {
             m.source.push_back(ed.dst), m.target.push_back(ed.src), m.edge.push_back(uint32_t(e));
     }
     return m;
-}
-
-bool isRegularFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
 }
 
 }  // namespace
@@ -467,7 +317,7 @@ int64_t GraphGpsWeights::parameterCount() const {
 
 GraphGpsWeights bindGraphGpsWeights(const std::map<std::string, Tensor>& tensors,
                                     const GraphGpsConfig& c, const std::string& source) {
-    const TensorBinder b(tensors, source);
+    const TensorBinder b(tensors, source, unusedTensorHint);
     const int64_t d = c.hiddenDim;
     GraphGpsWeights w;
     const bool concat = c.lapPe || c.rwse;
@@ -577,41 +427,13 @@ GraphGpsWeights bindGraphGpsWeights(const std::map<std::string, Tensor>& tensors
 
 std::shared_ptr<const GraphGpsModel> loadGraphGpsModel(const fs::path& path) {
     auto model = std::make_shared<GraphGpsModel>();
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        model->folder = path;
-        for (const char* name : kWeightNames)
-            if (isRegularFile(path / name)) {
-                model->weightsPath = path / name;
-                break;
-            }
-        if (model->weightsPath.empty())
-            throw io::FileError(path.string() +
-                                ": no model weights (looked for model.safetensors, model.pt, "
-                                "model.pth, model.pkl, pytorch_model.bin)");
-    } else if (isRegularFile(path)) {
-        model->folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-        model->weightsPath = path;
-    } else {
-        throw io::FileError(path.string() + ": no such file or folder");
-    }
-    model->configPath = model->folder / kConfigName;
-    if (!isRegularFile(model->configPath))
-        throw io::FileError(model->configPath.string() +
-                            ": missing (a model needs its config.json)");
-    json j;
-    try {
-        j = json::parse(io::readFileBytes(model->configPath, kMaxConfigBytes));
-    } catch (const json::parse_error& e) {
-        throw io::ParseError(model->configPath.string(), 0, std::string("not JSON: ") + e.what());
-    }
-    model->config = parseGraphGpsConfig(j, model->configPath.string());
-    const fs::path& wp = model->weightsPath;
-    if (wp.extension() == ".safetensors")
-        model->tensors = checkpoint::readSafeTensors(wp).tensors;
-    else
-        model->tensors = checkpoint::readTorchCheckpoint(wp);
-    model->weights = bindGraphGpsWeights(model->tensors, model->config, wp.string());
+    parts::ModelFiles files = parts::findModelFiles(path);
+    model->folder = std::move(files.folder);
+    model->weightsPath = std::move(files.weightsPath);
+    model->configPath = std::move(files.configPath);
+    model->config = parseGraphGpsConfig(files.config, model->configPath.string());
+    model->tensors = parts::readWeights(model->weightsPath);
+    model->weights = bindGraphGpsWeights(model->tensors, model->config, model->weightsPath.string());
     return model;
 }
 
@@ -681,28 +503,7 @@ GpsRunResult runGraphGps(const GraphGpsModel& model, const Graph& g, const GpsRu
         throw std::invalid_argument("global attention over " + std::to_string(n) +
                                     " nodes: dense all-pairs attention is limited to " +
                                     std::to_string(kMaxGpsAttentionNodes) + " nodes");
-    if (options.captureAttention &&
-        uint64_t(heads) * n * n * sizeof(float) > kMaxAttentionCaptureBytes)
-        throw std::invalid_argument("capturing attention of " + std::to_string(n) + " nodes x " +
-                                    std::to_string(heads) + " heads needs more than " +
-                                    std::to_string(kMaxAttentionCaptureBytes >> 20) +
-                                    " MiB per layer (dense [heads, N, N])");
-    for (size_t l = 0; l < options.headMask.size(); ++l) {
-        if (l >= size_t(c.numLayers) && !options.headMask[l].empty())
-            throw std::invalid_argument("head mask for layer " + std::to_string(l) +
-                                        "; the model has " + std::to_string(c.numLayers) +
-                                        " layers");
-        if (options.headMask[l].size() > size_t(heads))
-            throw std::invalid_argument("head mask for layer " + std::to_string(l) + " lists " +
-                                        std::to_string(options.headMask[l].size()) +
-                                        " heads; the model has " + std::to_string(heads));
-    }
-    for (size_t l = 0; l < options.keepNodes.size(); ++l)
-        for (uint32_t v : options.keepNodes[l])
-            if (v >= n)
-                throw std::invalid_argument("keep-set of layer " + std::to_string(l) +
-                                            " names node " + std::to_string(v) +
-                                            "; the graph has " + std::to_string(n));
+    parts::checkRunOptions(options, n, c.numLayers, heads);
 
     GpsRunResult result;
     // Input: [node encoder | LapPE | RWSE], [N, d].
@@ -874,38 +675,7 @@ GpsRunResult runGraphGps(const GraphGpsModel& model, const Graph& g, const GpsRu
         }
     }
 
-    auto mlp = [&](RowMatrix x) {
-        for (size_t k = 0; k < w.head.size(); ++k) {
-            x = applyLinear(x, w.head[k]);
-            if (k + 1 < w.head.size()) x = relu(std::move(x));
-        }
-        return x;
-    };
-    if (c.task == GtTask::Node) {
-        RowMatrix out = mlp(h);
-        for (size_t i = 0; i < n; ++i)
-            if (!alive[i]) out.row(Eigen::Index(i)).setZero();
-        result.output = Tensor({int64_t(n), c.numOutputs});
-        result.output.mutableMatrix() = out;
-    } else {
-        RowMatrix pooled = RowMatrix::Zero(1, Eigen::Index(d));
-        size_t count = 0;
-        for (size_t i = 0; i < n; ++i) {
-            if (!alive[i]) continue;
-            const auto row = h.row(Eigen::Index(i));
-            if (c.readout == GtReadout::Max)
-                pooled = count == 0 ? RowMatrix(row) : RowMatrix(pooled.cwiseMax(row));
-            else
-                pooled += row;
-            ++count;
-        }
-        if (count == 0)
-            throw std::invalid_argument("the keep-sets remove every node; nothing to read out");
-        if (c.readout == GtReadout::Mean) pooled /= float(count);
-        const RowMatrix out = mlp(pooled);
-        result.output =
-            Tensor({c.numOutputs}, std::vector<float>(out.data(), out.data() + out.size()));
-    }
+    result.output = parts::applyOutputHead(h, alive, c.task, c.readout, w.head, c.numOutputs);
     return result;
 }
 
@@ -926,13 +696,7 @@ public:
             s_.attention = std::string("all node pairs") + (*local ? " + " : "") + local;
         else
             s_.attention = std::string("no attention (") + local + " only)";
-        s_.numLayers = c.numLayers;
-        s_.numHeads = c.numHeads;
-        s_.hiddenDim = c.hiddenDim;
-        s_.nodeTask = c.task == GtTask::Node;
-        s_.numOutputs = c.numOutputs;
-        s_.objective = c.objective;
-        s_.parameters = m_->weights.parameterCount();
+        parts::fillSummarySizes(s_, c, m_->weights.parameterCount());
     }
     const NodeModelSummary& summary() const override { return s_; }
     const fs::path& folder() const override { return m_->folder; }

@@ -2,20 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <set>
 #include <stdexcept>
-#include <system_error>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <Eigen/Eigenvalues>
 #include <nlohmann/json.hpp>
 
-#include "checkpoint/SafeTensors.h"
-#include "checkpoint/TorchCheckpoint.h"
 #include "graph/Algorithms.h"
-#include "io/GraphIO.h"
+#include "graph/Spectral.h"
+#include "model/NodeModelParts.h"
 #include "model/Run.h"
 
 namespace gts::model {
@@ -23,6 +19,17 @@ namespace gts::model {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using RowMatrix = Tensor::RowMatrix;
+using parts::applyLinear;
+using parts::batchNormEval;
+using parts::boolField;
+using parts::categoryOf;
+using parts::configError;
+using parts::inputColumn;
+using parts::intField;
+using parts::readReals;
+using parts::shapeText;
+using parts::stringField;
+using parts::TensorBinder;
 
 namespace {
 
@@ -35,47 +42,8 @@ constexpr float kAttentionEpsilon = 1e-6f;
 constexpr float kNormEpsilon = 1e-5f;
 /// Entries this close to a column's largest magnitude tie for deciding its sign.
 constexpr double kSignTieTolerance = 1e-6;
-constexpr size_t kMaxConfigBytes = size_t(1) << 20;
-constexpr const char* kConfigName = "config.json";
-/// Weight files of a folder, in the order they are looked for.
-constexpr const char* kWeightNames[] = {"model.safetensors", "model.pt", "model.pth", "model.pkl",
-                                        "pytorch_model.bin"};
 
 // Config ------------------------------------------------------------------------------------
-
-[[noreturn]] void configError(const std::string& source, const std::string& what) {
-    throw io::ParseError(source, 0, what);
-}
-
-int intField(const json& j, const char* name, const std::string& source,
-             std::optional<int> fallback, int minimum) {
-    if (!j.contains(name)) {
-        if (!fallback) configError(source, std::string("missing field \"") + name + "\"");
-        return *fallback;
-    }
-    const json& v = j[name];
-    if (!v.is_number_integer())
-        configError(source, std::string("\"") + name + "\" must be an integer");
-    const int64_t x = v.get<int64_t>();
-    if (x < minimum || x > std::numeric_limits<int>::max() / 4)
-        configError(source, std::string("\"") + name + "\" is " + std::to_string(x) +
-                                ", expected at least " + std::to_string(minimum));
-    return int(x);
-}
-
-bool boolField(const json& j, const char* name, const std::string& source, bool fallback) {
-    if (!j.contains(name)) return fallback;
-    if (!j[name].is_boolean())
-        configError(source, std::string("\"") + name + "\" must be true or false");
-    return j[name].get<bool>();
-}
-
-std::string stringField(const json& j, const char* name, const std::string& source,
-                        const std::string& fallback) {
-    if (!j.contains(name)) return fallback;
-    if (!j[name].is_string()) configError(source, std::string("\"") + name + "\" must be a string");
-    return j[name].get<std::string>();
-}
 
 GtInputSpec parseInput(const json& j, const char* field, bool edge, const std::string& source) {
     if (!j.is_object()) configError(source, std::string("\"") + field + "\" must be an object");
@@ -138,76 +106,15 @@ json inputJson(const GtInputSpec& in) {
 
 // Weights -----------------------------------------------------------------------------------
 
-std::string shapeText(const Tensor::Shape& s) {
-    std::string out = "[";
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-    return out + "]";
+/// What an unbound tensor of a Graph Transformer checkpoint most likely means.
+std::string unusedTensorHint(const std::string& name) {
+    if (name.starts_with("embedding_wl_pos_enc")) return " (WL positional encodings are not supported)";
+    if (name.find("spd_bias") != std::string::npos) return " (does config.json's spd_bias match the checkpoint?)";
+    if (name.find("proj_e") != std::string::npos || name.find("_e.") != std::string::npos ||
+        name.find("_h.") != std::string::npos || name.starts_with("embedding_e"))
+        return " (does config.json's edge_features match the checkpoint?)";
+    return "";
 }
-
-class TensorBinder {
-public:
-    TensorBinder(const std::map<std::string, Tensor>& tensors, const std::string& source)
-        : tensors_(tensors), source_(source) {}
-
-    Tensor need(const std::string& name, const Tensor::Shape& shape) const {
-        auto it = tensors_.find(name);
-        if (it == tensors_.end()) throw io::ParseError(source_, 0, "missing tensor " + name);
-        check(name, it->second, shape);
-        used_.insert(name);
-        return it->second;
-    }
-    /// A tensor the config does not use means the checkpoint is of another configuration (or
-    /// an option we do not run, such as WL positional encodings): refused rather than ignored.
-    /// BatchNorm's num_batches_tracked counters are the only tensors left unbound.
-    void requireAllUsed() const {
-        for (const auto& [name, tensor] : tensors_) {
-            if (used_.count(name) || name.ends_with("num_batches_tracked")) continue;
-            std::string hint;
-            if (name.starts_with("embedding_wl_pos_enc"))
-                hint = " (WL positional encodings are not supported)";
-            else if (name.find("spd_bias") != std::string::npos)
-                hint = " (does config.json's spd_bias match the checkpoint?)";
-            else if (name.find("proj_e") != std::string::npos ||
-                     name.find("_e.") != std::string::npos ||
-                     name.find("_h.") != std::string::npos || name.starts_with("embedding_e"))
-                hint = " (does config.json's edge_features match the checkpoint?)";
-            throw io::ParseError(source_, 0,
-                                 "tensor " + name + " is not part of the configured model" + hint);
-        }
-    }
-    LinearWeights linear(const std::string& name, int64_t out, int64_t in, bool bias) const {
-        LinearWeights w;
-        w.weight = need(name + ".weight", {out, in});
-        if (bias) w.bias = need(name + ".bias", {out});
-        return w;
-    }
-    GtNormWeights norm(const std::string& name, int64_t d, GtNorm kind) const {
-        GtNormWeights n;
-        n.weight = need(name + ".weight", {d});
-        n.bias = need(name + ".bias", {d});
-        if (kind == GtNorm::Batch) {
-            n.runningMean = need(name + ".running_mean", {d});
-            n.runningVar = need(name + ".running_var", {d});
-            for (size_t i = 0; i < n.runningVar.size(); ++i)
-                if (!(n.runningVar.data()[i] >= 0.0f))
-                    throw io::ParseError(source_, 0,
-                                         "tensor " + name + ".running_var: element " +
-                                             std::to_string(i) + " is negative or NaN");
-        }
-        return n;
-    }
-
-private:
-    void check(const std::string& name, const Tensor& t, const Tensor::Shape& shape) const {
-        if (t.shape() != shape)
-            throw io::ParseError(source_, 0,
-                                 "tensor " + name + ": expected shape " + shapeText(shape) +
-                                     ", found " + shapeText(t.shape()));
-    }
-    const std::map<std::string, Tensor>& tensors_;
-    const std::string& source_;
-    mutable std::set<std::string> used_;
-};
 
 GtStreamWeights bindStream(const TensorBinder& b, const std::string& prefix,
                            const std::string& suffix, const std::string& ffnInfix,
@@ -225,26 +132,10 @@ GtStreamWeights bindStream(const TensorBinder& b, const std::string& prefix,
 
 // Forward helpers ---------------------------------------------------------------------------
 
-/// y = x Wᵀ + b for x [rows, in].
-RowMatrix applyLinear(const RowMatrix& x, const LinearWeights& w) {
-    RowMatrix y = x * w.weight.matrix().transpose();
-    if (w.bias) y.rowwise() += w.bias->flat().transpose();
-    return y;
-}
-
 void applyNorm(RowMatrix& x, const GtNormWeights& n, GtNorm kind) {
+    if (kind == GtNorm::Batch) return batchNormEval(x, n, kNormEpsilon);
     const auto w = n.weight.flat();
     const auto b = n.bias.flat();
-    if (kind == GtNorm::Batch) {
-        // BatchNorm1d in eval: (x − running_mean) / √(running_var + eps) · weight + bias.
-        const auto mean = n.runningMean.flat();
-        const auto var = n.runningVar.flat();
-        for (Eigen::Index c = 0; c < x.cols(); ++c) {
-            const float scale = w[c] / std::sqrt(var[c] + kNormEpsilon);
-            x.col(c) = ((x.col(c).array() - mean[c]) * scale + b[c]).matrix();
-        }
-        return;
-    }
     // LayerNorm over the feature axis with the biased variance.
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
         auto row = x.row(r);
@@ -266,56 +157,6 @@ void applyStream(RowMatrix& x, const RowMatrix& attentionOut, const GtStreamWeig
     if (c.residual) f += y;
     applyNorm(f, s.norm2, c.norm);
     x = std::move(f);
-}
-
-const AttrColumn& inputColumn(const AttrTable& table, const GtInputSpec& spec, const char* scope) {
-    const AttrColumn* col = table.find(spec.attribute);
-    if (!col)
-        throw std::invalid_argument(std::string("the graph has no ") + scope + " attribute \"" +
-                                    spec.attribute + "\" (the model's " + scope + " input)");
-    if (spec.kind == GtInputKind::Embedding) {
-        if (col->kind != AttrKind::Discrete)
-            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
-                                        "\" is " + attrKindName(col->kind) +
-                                        "; the model embeds it and needs discrete categories");
-        if (uint32_t(spec.column) >= col->width)
-            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
-                                        "\" has " + std::to_string(col->width) +
-                                        " values per element; the model reads column " +
-                                        std::to_string(spec.column));
-    } else {
-        if (col->kind == AttrKind::String)
-            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
-                                        "\" holds strings; the model needs numbers");
-        if (col->width != uint32_t(spec.width))
-            throw std::invalid_argument(std::string(scope) + " attribute \"" + spec.attribute +
-                                        "\" has width " + std::to_string(col->width) +
-                                        "; the model reads " + std::to_string(spec.width));
-    }
-    return *col;
-}
-
-int64_t categoryOf(const AttrColumn& col, size_t i, const GtInputSpec& spec, const char* scope) {
-    if (!col.has(i))
-        throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) +
-                                    " has no value for attribute \"" + spec.attribute + "\"");
-    const int64_t cat = col.intAt(i, uint32_t(spec.column)) + spec.offset;
-    if (cat < 0 || cat >= spec.numEmbeddings)
-        throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) +
-                                    ": attribute \"" + spec.attribute + "\" gives category " +
-                                    std::to_string(cat) + ", outside the model's 0.." +
-                                    std::to_string(spec.numEmbeddings - 1));
-    return cat;
-}
-
-void readReals(const AttrColumn& col, size_t i, const GtInputSpec& spec, const char* scope,
-               float* out) {
-    if (!col.has(i))
-        throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) +
-                                    " has no value for attribute \"" + spec.attribute + "\"");
-    for (uint32_t k = 0; k < col.width; ++k)
-        out[k] =
-            col.kind == AttrKind::Continuous ? float(col.realAt(i, k)) : float(col.intAt(i, k));
 }
 
 /// For each ordered pair (source j, destination i), the first edge j → i (either direction for an
@@ -607,7 +448,7 @@ int64_t GraphTransformerWeights::parameterCount() const {
 GraphTransformerWeights bindGraphTransformerWeights(const std::map<std::string, Tensor>& tensors,
                                                     const GraphTransformerConfig& c,
                                                     const std::string& source) {
-    const TensorBinder b(tensors, source);
+    const TensorBinder b(tensors, source, unusedTensorHint);
     const int64_t d = c.hiddenDim;
     GraphTransformerWeights w;
     if (c.nodeInput.kind == GtInputKind::Embedding)
@@ -658,116 +499,23 @@ GraphTransformerWeights bindGraphTransformerWeights(const std::map<std::string, 
 
 // Loading -----------------------------------------------------------------------------------
 
-namespace {
-
-bool isRegularFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-
-fs::path folderOf(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) return path;
-    return path.has_parent_path() ? path.parent_path() : fs::path(".");
-}
-
-}  // namespace
-
 bool isGraphTransformerModelPath(const fs::path& path) {
-    const fs::path config = folderOf(path) / kConfigName;
-    if (!isRegularFile(config)) return false;
-    try {
-        return isGraphTransformerConfig(json::parse(io::readFileBytes(config, kMaxConfigBytes)));
-    } catch (const std::exception&) {
-        return false;
-    }
+    return parts::folderConfigIs(path, isGraphTransformerConfig);
 }
 
 std::shared_ptr<const GraphTransformerModel> loadGraphTransformerModel(const fs::path& path) {
     auto model = std::make_shared<GraphTransformerModel>();
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        model->folder = path;
-        for (const char* name : kWeightNames)
-            if (isRegularFile(path / name)) {
-                model->weightsPath = path / name;
-                break;
-            }
-        if (model->weightsPath.empty())
-            throw io::FileError(path.string() +
-                                ": no model weights (looked for model.safetensors, model.pt, "
-                                "model.pth, model.pkl, pytorch_model.bin)");
-    } else if (isRegularFile(path)) {
-        model->folder = folderOf(path);
-        model->weightsPath = path;
-    } else {
-        throw io::FileError(path.string() + ": no such file or folder");
-    }
-    model->configPath = model->folder / kConfigName;
-    if (!isRegularFile(model->configPath))
-        throw io::FileError(model->configPath.string() +
-                            ": missing (a model needs its config.json)");
-    json j;
-    try {
-        j = json::parse(io::readFileBytes(model->configPath, kMaxConfigBytes));
-    } catch (const json::parse_error& e) {
-        throw io::ParseError(model->configPath.string(), 0, std::string("not JSON: ") + e.what());
-    }
-    model->config = parseGraphTransformerConfig(j, model->configPath.string());
-
-    const fs::path& wp = model->weightsPath;
-    if (wp.extension() == ".safetensors")
-        model->tensors = checkpoint::readSafeTensors(wp).tensors;
-    else
-        model->tensors = checkpoint::readTorchCheckpoint(wp);
-    model->weights = bindGraphTransformerWeights(model->tensors, model->config, wp.string());
+    parts::ModelFiles files = parts::findModelFiles(path);
+    model->folder = std::move(files.folder);
+    model->weightsPath = std::move(files.weightsPath);
+    model->configPath = std::move(files.configPath);
+    model->config = parseGraphTransformerConfig(files.config, model->configPath.string());
+    model->tensors = parts::readWeights(model->weightsPath);
+    model->weights = bindGraphTransformerWeights(model->tensors, model->config, model->weightsPath.string());
     return model;
 }
 
 // LapPE -------------------------------------------------------------------------------------
-
-namespace {
-
-/// Eigenvalues closer than this (chained) form one eigenspace.
-constexpr double kDegenerateTolerance = 1e-6;
-/// A projected unit vector shorter than this adds no direction to an eigenspace's basis.
-constexpr double kBasisResidualMin = 1e-4;
-
-/// Our basis of every eigenspace of dimension m > 1 (a solver may return any rotation of it,
-/// and which one changes with compiler flags): the projector P = V Vᵀ onto the space is unique,
-/// so P e_0, P e_1, … in node order are orthonormalized by Gram–Schmidt, skipping residuals
-/// below kBasisResidualMin, until m vectors are found. Eigenvalues ascending; 1-dimensional
-/// spaces stay as given. The reference implements the same (canonical_eigenspace_basis).
-Eigen::MatrixXd canonicalEigenspaceBasis(const Eigen::VectorXd& values,
-                                         const Eigen::MatrixXd& vectors) {
-    Eigen::MatrixXd out = vectors;
-    const Eigen::Index n = values.size();
-    for (Eigen::Index start = 0; start < n;) {
-        Eigen::Index end = start + 1;
-        while (end < n && values[end] - values[end - 1] < kDegenerateTolerance) ++end;
-        const Eigen::Index m = end - start;
-        if (m > 1) {
-            const Eigen::MatrixXd v = vectors.middleCols(start, m);
-            const Eigen::MatrixXd projector = v * v.transpose();
-            Eigen::Index found = 0;
-            for (Eigen::Index i = 0; i < n && found < m; ++i) {
-                Eigen::VectorXd r = projector.col(i);
-                for (Eigen::Index b = 0; b < found; ++b) {
-                    const auto u = out.col(start + b);
-                    r -= u.dot(r) * u;
-                }
-                const double norm = r.norm();
-                if (norm > kBasisResidualMin) out.col(start + found++) = r / norm;
-            }
-            // A rank-m projector always yields m directions; keep the solver's otherwise.
-            if (found < m) out.middleCols(start, m) = v;
-        }
-        start = end;
-    }
-    return out;
-}
-
-}  // namespace
 
 Tensor laplacianPositionalEncoding(const Graph& g, int k) {
     const size_t n = g.nodeCount();
@@ -819,28 +567,7 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
     const int dk = c.headDim();
     if (n == 0) throw std::invalid_argument("the graph has no nodes");
     checkPairLimit(n, c);
-    if (options.captureAttention &&
-        uint64_t(heads) * n * n * sizeof(float) > kMaxAttentionCaptureBytes)
-        throw std::invalid_argument("capturing attention of " + std::to_string(n) + " nodes x " +
-                                    std::to_string(heads) + " heads needs more than " +
-                                    std::to_string(kMaxAttentionCaptureBytes >> 20) +
-                                    " MiB per layer (dense [heads, N, N])");
-    for (size_t l = 0; l < options.headMask.size(); ++l) {
-        if (l >= size_t(c.numLayers) && !options.headMask[l].empty())
-            throw std::invalid_argument("head mask for layer " + std::to_string(l) +
-                                        "; the model has " + std::to_string(c.numLayers) +
-                                        " layers");
-        if (options.headMask[l].size() > size_t(heads))
-            throw std::invalid_argument("head mask for layer " + std::to_string(l) + " lists " +
-                                        std::to_string(options.headMask[l].size()) +
-                                        " heads; the model has " + std::to_string(heads));
-    }
-    for (size_t l = 0; l < options.keepNodes.size(); ++l)
-        for (uint32_t v : options.keepNodes[l])
-            if (v >= n)
-                throw std::invalid_argument("keep-set of layer " + std::to_string(l) +
-                                            " names node " + std::to_string(v) +
-                                            "; the graph has " + std::to_string(n));
+    parts::checkRunOptions(options, n, c.numLayers, heads);
 
     GtRunResult result;
     // Input embedding h⁰ [N, d].
@@ -1027,38 +754,7 @@ GtRunResult runGraphTransformer(const GraphTransformerModel& model, const Graph&
         }
     }
 
-    auto mlp = [&](RowMatrix x) {
-        for (size_t k = 0; k < w.mlp.size(); ++k) {
-            x = applyLinear(x, w.mlp[k]);
-            if (k + 1 < w.mlp.size()) x = x.cwiseMax(0.0f);
-        }
-        return x;
-    };
-    if (c.task == GtTask::Node) {
-        RowMatrix out = mlp(h);
-        for (size_t i = 0; i < n; ++i)
-            if (!alive[i]) out.row(Eigen::Index(i)).setZero();
-        result.output = Tensor({int64_t(n), c.numOutputs});
-        result.output.mutableMatrix() = out;
-    } else {
-        RowMatrix pooled = RowMatrix::Zero(1, Eigen::Index(d));
-        size_t count = 0;
-        for (size_t i = 0; i < n; ++i) {
-            if (!alive[i]) continue;
-            const auto row = h.row(Eigen::Index(i));
-            if (c.readout == GtReadout::Max)
-                pooled = count == 0 ? RowMatrix(row) : RowMatrix(pooled.cwiseMax(row));
-            else
-                pooled += row;
-            ++count;
-        }
-        if (count == 0)
-            throw std::invalid_argument("the keep-sets remove every node; nothing to read out");
-        if (c.readout == GtReadout::Mean) pooled /= float(count);
-        const RowMatrix out = mlp(pooled);
-        result.output =
-            Tensor({c.numOutputs}, std::vector<float>(out.data(), out.data() + out.size()));
-    }
+    result.output = parts::applyOutputHead(h, alive, c.task, c.readout, w.mlp, c.numOutputs);
     result.messageSource = msg.source;
     result.messageTarget = msg.target;
     result.messageHops = msg.hops;

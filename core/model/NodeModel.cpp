@@ -1,13 +1,12 @@
 #include "model/NodeModel.h"
 
-#include <fstream>
 #include <stdexcept>
-#include <system_error>
 
 #include <nlohmann/json.hpp>
 
 #include "model/GraphGps.h"
 #include "model/GraphTransformer.h"
+#include "model/NodeModelParts.h"
 
 namespace gts::model {
 
@@ -61,13 +60,7 @@ public:
         if (c.spdMaxDistance > 0)
             s_.attention += ", shortest-path bias (max " + std::to_string(c.spdMaxDistance) + ")";
         if (c.edgeFeatures) s_.attention += ", edge features";
-        s_.numLayers = c.numLayers;
-        s_.numHeads = c.numHeads;
-        s_.hiddenDim = c.hiddenDim;
-        s_.nodeTask = c.task == GtTask::Node;
-        s_.numOutputs = c.numOutputs;
-        s_.objective = c.objective;
-        s_.parameters = m_->weights.parameterCount();
+        parts::fillSummarySizes(s_, c, m_->weights.parameterCount());
     }
     const NodeModelSummary& summary() const override { return s_; }
     const std::filesystem::path& folder() const override { return m_->folder; }
@@ -127,30 +120,23 @@ private:
     NodeModelSummary s_;
 };
 
-/// The config.json beside `path` (a folder or a weights file), parsed; null when absent or not
-/// JSON.
-nlohmann::json readConfig(const std::filesystem::path& path) {
-    std::error_code ec;
-    const std::filesystem::path config =
-        std::filesystem::is_directory(path, ec) ? path / "config.json" : path.parent_path() / "config.json";
-    std::ifstream in(config);
-    if (!in) return nullptr;
-    return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+bool isGraphTransformerJson(const nlohmann::json& j) {
+    return j.is_object() && isGraphTransformerConfig(j);
+}
+bool isGraphGpsJson(const nlohmann::json& j) {
+    return j.is_object() && isGraphGpsConfig(j);
 }
 
 }  // namespace
 
 bool isNodeLevelModelPath(const std::filesystem::path& path) {
-    const nlohmann::json j = readConfig(path);
-    if (!j.is_object()) return false;
-    return isGraphTransformerConfig(j) || isGraphGpsConfig(j);
+    return parts::folderConfigIs(path, isGraphTransformerJson) || parts::folderConfigIs(path, isGraphGpsJson);
 }
 
 std::shared_ptr<const NodeLevelModel> loadNodeLevelModel(const std::filesystem::path& path) {
-    const nlohmann::json j = readConfig(path);
-    if (j.is_object() && isGraphTransformerConfig(j))
+    if (parts::folderConfigIs(path, isGraphTransformerJson))
         return std::make_shared<GraphTransformerNodeModel>(loadGraphTransformerModel(path));
-    if (j.is_object() && isGraphGpsConfig(j)) return loadGraphGpsNodeModel(path);
+    if (parts::folderConfigIs(path, isGraphGpsJson)) return loadGraphGpsNodeModel(path);
     throw std::invalid_argument("config.json names no node-level model family (model_type graph_transformer or graphgps)");
 }
 
