@@ -13,6 +13,7 @@
 #include <numeric>
 
 #include "ColorMaps.h"
+#include "analysis/NodeLevel.h"
 
 namespace gts {
 
@@ -113,36 +114,14 @@ void PredictionPanel::refresh() {
     tokenSeriesPositions_.clear();
     tokenSeriesTitle_.clear();
     tokenSeriesMarked_ = -1;
+    nodeSeries_ = false;
     const InspectionData& d = inspection_->data();
     if (d.model.get() != targetModel_) {
         targetModel_ = d.model.get();
         target_ = d.model ? ModelTarget::fromModelFolder(QString::fromStdString(d.model->files.folder.string())) : ModelTarget{};
     }
     if (!d.model && d.nodeTokens && d.result) {
-        // A node-level model: its outputs as values (its config names no problem type), the
-        // model card's target when the folder has one; a node task's outputs per node.
-        if (target_.name.isEmpty() && !d.modelPath.isEmpty()) target_ = ModelTarget::fromModelFolder(d.modelPath);
-        const model::RunResult& r = *d.result;
-        const QString name = QFileInfo(d.modelPath).fileName();
-        header_ = tr("%1 · %2 nodes · %3 ms").arg(name).arg(r.positions.size()).arg(r.milliseconds, 0, 'f', 1);
-        PredictionSection section;
-        section.probabilities = false;
-        section.title = !target_.name.isEmpty() ? target_.name
-                        : r.tokenLogits.rank() == 2 ? tr("%1 (mean over nodes)").arg(name) : name;
-        const QString unit = target_.unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(target_.unit);
-        const auto n = static_cast<int64_t>(r.logits.size());
-        const QString valueName = !target_.abbreviation.isEmpty() ? target_.abbreviation : tr("output");
-        for (int64_t i = 0; i < n; ++i)
-            section.bars.push_back({(n == 1 ? valueName : tr("output %1").arg(i)) + unit, r.logits.data()[i]});
-        sections_.push_back(std::move(section));
-        const Tensor& tl = r.tokenLogits;
-        if (tl.rank() == 2 && tl.dim(0) == static_cast<int64_t>(r.positions.size()) && tl.dim(1) >= 1) {
-            for (int64_t row = 0; row < tl.dim(0); ++row) tokenSeries_.push_back(tl.data()[row * tl.dim(1)]);
-            tokenSeriesPositions_ = r.positions;
-            tokenSeriesTitle_ = tr("Output 0 on each node");
-            const int at = inspection_->hover().position >= 0 ? inspection_->hover().position : inspection_->selected().position;
-            if (at >= 0 && at < static_cast<int>(tl.dim(0))) tokenSeriesMarked_ = at;
-        }
+        refreshNodeLevel();
         updateGeometry();
         update();
         return;
@@ -251,6 +230,98 @@ int PredictionPanel::taskHeight() const {
     return QFontMetrics(font()).boundingRect(QRect(0, 0, w, 100000), Qt::AlignLeft | Qt::TextWordWrap, target_.task).height();
 }
 
+void PredictionPanel::refreshNodeLevel() {
+    // A node-level model: its outputs read by the objective its config names, the model card's
+    // target when the folder has one. A node task: what the model predicts over all nodes, the
+    // hovered (else selected) node's own prediction, and a chart of one number per node.
+    const InspectionData& d = inspection_->data();
+    if (target_.name.isEmpty() && !d.modelPath.isEmpty()) target_ = ModelTarget::fromModelFolder(d.modelPath);
+    const model::RunResult& r = *d.result;
+    const QString name = QFileInfo(d.modelPath).fileName();
+    header_ = tr("%1 · %2 nodes · %3 ms").arg(name).arg(r.positions.size()).arg(r.milliseconds, 0, 'f', 1);
+    nodeSeries_ = true;
+    const model::NodeObjective objective = d.nodeModel ? d.nodeModel->summary().objective : model::NodeObjective::Regression;
+    const bool classes = objective == model::NodeObjective::Classification;
+    const bool labels = objective == model::NodeObjective::MultiLabel;
+    const QString unit = target_.unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(target_.unit);
+    const QString valueName = !target_.abbreviation.isEmpty() ? target_.abbreviation : tr("output");
+    const auto outputLabel = [&](int64_t i, int64_t n) {
+        return classes ? tr("class %1").arg(i) : labels ? tr("label %1").arg(i) : (n == 1 ? valueName : tr("output %1").arg(i)) + unit;
+    };
+    const QString what = !target_.name.isEmpty() ? target_.name : name;
+
+    const Tensor& tl = r.tokenLogits;  // a node task: [remaining nodes, outputs]
+    if (!(tl.rank() == 2 && tl.dim(0) == static_cast<int64_t>(r.positions.size()) && tl.dim(1) >= 1)) {
+        const analysis::NodePredictions p = analysis::nodePredictions(r.logits, objective);
+        PredictionSection section;
+        section.probabilities = classes || labels;
+        section.title = classes && p.rows == 1 ? tr("%1 → class %2").arg(what).arg(p.predicted[0]) : what;
+        for (int64_t i = 0; i < p.outputs && p.rows == 1; ++i) section.bars.push_back({outputLabel(i, p.outputs), p.row(0)[i]});
+        sections_.push_back(std::move(section));
+        return;
+    }
+
+    const analysis::NodePredictions p = analysis::nodePredictions(tl, objective);
+    const int64_t n = p.outputs;
+    {  // over all nodes
+        PredictionSection section;
+        if (classes || labels) {
+            // How many nodes the model puts in each class (or gives each label, p > 0.5).
+            std::vector<int64_t> count(static_cast<size_t>(n), 0);
+            for (int64_t row = 0; row < p.rows; ++row) {
+                if (classes) ++count[static_cast<size_t>(p.predicted[static_cast<size_t>(row)])];
+                else
+                    for (int64_t c = 0; c < n; ++c) count[static_cast<size_t>(c)] += p.row(row)[c] > 0.5f ? 1 : 0;
+            }
+            section.title = classes ? tr("%1: predicted class of the %2 nodes").arg(what).arg(p.rows)
+                                    : tr("%1: nodes given each label (p > 0.5) of %2").arg(what).arg(p.rows);
+            for (int64_t c = 0; c < n; ++c)
+                section.bars.push_back({tr("%1 · %2").arg(outputLabel(c, n)).arg(count[static_cast<size_t>(c)]),
+                                        p.rows > 0 ? double(count[static_cast<size_t>(c)]) / double(p.rows) : 0.0});
+        } else {
+            section.probabilities = false;
+            section.title = tr("%1 (mean over nodes)").arg(what);
+            for (int64_t i = 0; i < n && i < static_cast<int64_t>(r.logits.size()); ++i)
+                section.bars.push_back({outputLabel(i, n), r.logits.data()[i]});
+        }
+        sections_.push_back(std::move(section));
+    }
+
+    // The node under the pointer, else the selected one (a node-level position is its node).
+    const Pointed& h = inspection_->hover();
+    const Pointed& s = inspection_->selected();
+    const auto nodeOf = [](const Pointed& pt) { return pt.position >= 0 ? pt.position : pt.node != kNoIndex ? static_cast<int>(pt.node) : -1; };
+    const int at = nodeOf(h) >= 0 ? nodeOf(h) : nodeOf(s);
+    const auto it = std::find(r.positions.begin(), r.positions.end(), at);
+    const int row = at >= 0 && it != r.positions.end() ? static_cast<int>(it - r.positions.begin()) : -1;
+    QString nodeName = tr("Node %1").arg(at);
+    if (d.tokens && at >= 0 && at < static_cast<int>(d.tokens->positions.size()) && !d.tokens->positions[static_cast<size_t>(at)].empty()) {
+        const QString token = QString::fromStdString(d.tokens->positions[static_cast<size_t>(at)][0]);
+        if (token != QString::number(at)) nodeName = tr("Node %1 (%2)").arg(at).arg(token);
+    }
+    PredictionSection node;
+    node.probabilities = classes || labels;
+    if (at < 0) {
+        node.title = tr("Hover or select a node for its own prediction");
+    } else if (row < 0) {
+        node.title = tr("%1 was pruned before the output").arg(nodeName);
+    } else {
+        node.title = classes ? tr("%1 → class %2").arg(nodeName).arg(p.predicted[static_cast<size_t>(row)]) : nodeName;
+        for (int64_t c = 0; c < n; ++c) node.bars.push_back({outputLabel(c, n), p.row(row)[c]});
+    }
+    sections_.push_back(std::move(node));
+
+    // One number per node: the probability of its predicted class (how sure the model is), the
+    // first label's probability, or the first output.
+    for (int64_t i = 0; i < p.rows; ++i)
+        tokenSeries_.push_back(classes ? p.row(i)[p.predicted[static_cast<size_t>(i)]] : p.row(i)[0]);
+    tokenSeriesPositions_ = r.positions;
+    tokenSeriesTitle_ = classes ? tr("P(predicted class) on each node")
+                        : labels ? tr("P(label 0) on each node")
+                                 : tr("%1 on each node%2").arg(n == 1 ? valueName : tr("Output 0"), unit);
+    tokenSeriesMarked_ = row;
+}
+
 int PredictionPanel::contentHeight() const {
     const QFontMetrics fm(font());
     const int line = fm.height() + 4;
@@ -354,13 +425,17 @@ void PredictionPanel::paintTokenSeries(QPainter& p, int y) {
         const QRectF bar(x0 + (step > 3 ? 0.5 : 0.0), std::min(yv, zero), std::max(1.0, step - (step > 3 ? 1.0 : 0.0)),
                          std::max(1.0, std::abs(zero - yv)));
         const bool marked = static_cast<int>(i) == tokenSeriesMarked_;
-        p.fillRect(bar, marked ? pal.color(QPalette::Highlight) : i + 1 == tokenSeries_.size() ? last : barColor);
+        p.fillRect(bar, marked                                       ? pal.color(QPalette::Highlight)
+                        : !nodeSeries_ && i + 1 == tokenSeries_.size() ? last
+                                                                       : barColor);
     }
     y = chart.bottom() + 2;
     // The pooled prediction is the last position's; the marked one is what the pointer is on.
-    QString caption = tr("last position = the prediction · hover a token to read its bar");
+    QString caption = nodeSeries_ ? tr("hover a node to read its bar")
+                                  : tr("last position = the prediction · hover a token to read its bar");
     if (tokenSeriesMarked_ >= 0)
-        caption = tr("position %1: %2").arg(tokenSeriesPositions_[static_cast<size_t>(tokenSeriesMarked_)])
+        caption = (nodeSeries_ ? tr("node %1: %2") : tr("position %1: %2"))
+                      .arg(tokenSeriesPositions_[static_cast<size_t>(tokenSeriesMarked_)])
                       .arg(QString::number(tokenSeries_[static_cast<size_t>(tokenSeriesMarked_)], 'g', 4));
     p.setPen(pal.color(QPalette::Text));
     p.drawText(QRect(chart.left(), y, chart.width(), line), Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(caption, Qt::ElideRight, chart.width()));

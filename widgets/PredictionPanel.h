@@ -51,6 +51,8 @@ public:
     const ModelTarget& target() const { return target_; }
     /// Fine-tuned models: the score head on every remaining position (RunResult::tokenLogits),
     /// the regression value or the probability of the predicted class, in result.positions order.
+    /// Node-level node tasks: one value per remaining node (the probability of the node's own
+    /// predicted class, the first label's probability, or the first output).
     const std::vector<double>& tokenSeries() const { return tokenSeries_; }
     QString tokenSeriesTitle() const { return tokenSeriesTitle_; }
     /// Index into tokenSeries() of the hovered (else selected) position, -1 when none.
@@ -71,6 +73,8 @@ protected:
 
 private:
     void refresh();
+    /// refresh() for a node-level model's run.
+    void refreshNodeLevel();
     int contentHeight() const;
     /// The model card's task sentence wrapped to the panel's width, px.
     int taskHeight() const;
@@ -87,6 +91,7 @@ private:
     std::vector<int32_t> tokenSeriesPositions_;
     QString tokenSeriesTitle_;
     int tokenSeriesMarked_ = -1;
+    bool nodeSeries_ = false;  ///< tokenSeries_ holds one value per node (node-level models)
 };
 
 }  // namespace gts

@@ -149,6 +149,22 @@ int nodeModelRun(const CliArgs& a) {
     }
 
     const json output = outputJson(result.output, s, g.nodeCount());
+    // Classification: the predicted class and its softmax probability per row; multi-label:
+    // a sigmoid per label.
+    const analysis::NodePredictions pred = analysis::nodePredictions(result.output, s.objective);
+    const bool classes = s.objective == model::NodeObjective::Classification;
+    const bool labels = s.objective == model::NodeObjective::MultiLabel;
+    const auto describe = [&](int64_t row) {
+        std::ostringstream o;
+        o << std::fixed << std::setprecision(4);
+        if (classes)
+            o << "  -> class " << pred.predicted[size_t(row)] << " (p " << pred.row(row)[pred.predicted[size_t(row)]] << ")";
+        if (labels) {
+            o << "  -> p";
+            for (int64_t c = 0; c < pred.outputs; ++c) o << " " << pred.row(row)[c];
+        }
+        return o.str();
+    };
     if (a.flag("json")) {
         json j{{"model", m->folder().string()},
                {"family", s.family},
@@ -161,6 +177,12 @@ int nodeModelRun(const CliArgs& a) {
                {"heads", s.numHeads},
                {"milliseconds", ms},
                {"output", output}};
+        if (classes || labels) {
+            json probabilities = json::array();
+            for (int64_t r = 0; r < pred.rows; ++r) probabilities.push_back(std::vector<float>(pred.row(r), pred.row(r) + pred.outputs));
+            j["probabilities"] = s.nodeTask ? probabilities : probabilities.at(0);
+        }
+        if (classes) j["predicted"] = s.nodeTask ? json(pred.predicted) : json(pred.predicted.at(0));
         if (out) j["out"] = *out;
         std::cout << j.dump() << "\n";
         return 0;
@@ -174,12 +196,12 @@ int nodeModelRun(const CliArgs& a) {
         for (size_t i = 0; i < g.nodeCount(); ++i) {
             std::cout << nodeName(g, int32_t(i)) << ":";
             for (const auto& v : output[i]) std::cout << " " << v.get<double>();
-            std::cout << "\n";
+            std::cout << describe(int64_t(i)) << "\n";
         }
     } else {
         std::cout << "output:";
         for (const auto& v : output) std::cout << " " << v.get<double>();
-        std::cout << "\n";
+        std::cout << (pred.rows == 1 ? describe(0) : std::string()) << "\n";
     }
     if (out) std::cout << "wrote " << *out << "\n";
     return 0;

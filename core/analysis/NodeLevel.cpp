@@ -118,6 +118,34 @@ model::RunResult nodeRunResult(const model::NodeRunResult& run, const model::Nod
     return out;
 }
 
+NodePredictions nodePredictions(const Tensor& output, model::NodeObjective objective) {
+    NodePredictions p;
+    if (output.rank() == 1) {
+        p.rows = output.size() > 0 ? 1 : 0;
+        p.outputs = output.dim(0);
+    } else if (output.rank() == 2) {
+        p.rows = output.dim(0);
+        p.outputs = output.dim(1);
+    }
+    if (p.outputs == 0) p.rows = 0;
+    p.values.assign(output.data(), output.data() + p.rows * p.outputs);
+    p.predicted.assign(static_cast<size_t>(p.rows), -1);
+    for (int64_t r = 0; r < p.rows; ++r) {
+        float* v = p.values.data() + r * p.outputs;
+        if (objective == model::NodeObjective::Classification) {
+            const float* top = std::max_element(v, v + p.outputs);
+            const float m = *top;
+            double sum = 0.0;
+            for (int64_t c = 0; c < p.outputs; ++c) sum += std::exp(double(v[c]) - m);
+            for (int64_t c = 0; c < p.outputs; ++c) v[c] = float(std::exp(double(v[c]) - m) / sum);
+            p.predicted[static_cast<size_t>(r)] = static_cast<int32_t>(top - v);
+        } else if (objective == model::NodeObjective::MultiLabel) {
+            for (int64_t c = 0; c < p.outputs; ++c) v[c] = float(1.0 / (1.0 + std::exp(-double(v[c]))));
+        }
+    }
+    return p;
+}
+
 OutputMeasure nodeOutputMeasure(const model::NodeModelSummary& summary) {
     switch (summary.objective) {
     case model::NodeObjective::Classification: return OutputMeasure::Kl;

@@ -31,6 +31,19 @@ TokenSequence nodeTokenSequence(const Graph& graph);
 model::RunResult nodeRunResult(const model::NodeRunResult& run, const model::NodeModelSummary& summary,
                                size_t nodeCount);
 
+/// A node-level output read by the model's objective, row by row (a graph task's output is
+/// one row): classification → the softmax of the row, multi-label → a sigmoid per output,
+/// regression → the values as they are. predicted[r] is the row's most probable class
+/// (classification only; -1 otherwise; ties go to the lower class).
+struct NodePredictions {
+    int64_t rows = 0, outputs = 0;
+    std::vector<float> values;        ///< [rows × outputs]
+    std::vector<int32_t> predicted;   ///< [rows]
+    const float* row(int64_t r) const { return values.data() + r * outputs; }
+};
+/// `output` is [num_outputs] (one row) or [rows, num_outputs]; anything else gives no rows.
+NodePredictions nodePredictions(const Tensor& output, model::NodeObjective objective);
+
 /// The measure of a model's output change by its objective: regression |Δy| (AbsoluteDelta),
 /// classification KL of the softmax (Kl), multi-label Bernoulli KL (BernoulliKl).
 OutputMeasure nodeOutputMeasure(const model::NodeModelSummary& summary);

@@ -11,6 +11,7 @@
 #include <QMenuBar>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -281,6 +282,48 @@ private slots:
             QCOMPARE(arc.weight, ga.node[arc.b]);
         }
         QTRY_VERIFY_WITH_TIMEOUT(in->headStats() != nullptr, 60000);
+
+        // The prediction panel reads the node task by its objective: over all nodes, then the
+        // selected node's own outputs, and one bar per node — all from the run's outputs.
+        const auto& summary = w.nodeLevelModel()->summary();
+        QVERIFY(summary.nodeTask);
+        const gts::Tensor& out = d.result->tokenLogits;  // [N, outputs]
+        const int64_t k = summary.numOutputs;
+        QCOMPARE(out.dim(0), int64_t(d.graph->nodeCount()));
+        gts::PredictionPanel* panel = w.predictionView();
+        const bool classes = summary.objective == gts::model::NodeObjective::Classification;
+        const auto argmax = [&](int64_t row) {
+            return int(std::max_element(out.data() + row * k, out.data() + (row + 1) * k) - (out.data() + row * k));
+        };
+        QCOMPARE(panel->sections().size(), size_t(2));
+        QCOMPARE(panel->sections()[0].bars.size(), size_t(k));
+        if (classes) {
+            std::vector<int> count(size_t(k), 0);
+            for (int64_t i = 0; i < out.dim(0); ++i) ++count[size_t(argmax(i))];
+            for (int64_t c = 0; c < k; ++c)
+                QCOMPARE(panel->sections()[0].bars[size_t(c)].value, double(count[size_t(c)]) / double(out.dim(0)));
+        }
+        const int node = 5;
+        gts::Pointed pick;
+        pick.position = node;
+        in->setHover(gts::Pointed{});  // the pointer may rest over the canvas
+        in->setSelected(pick);
+        const gts::PredictionSection& mine = panel->sections()[1];
+        QVERIFY2(mine.title.contains(QStringLiteral("Node %1").arg(node)), qPrintable(mine.title));
+        QCOMPARE(mine.bars.size(), size_t(k));
+        double mx = -1e30, sum = 0.0;
+        for (int64_t c = 0; c < k; ++c) mx = std::max(mx, double(out.data()[node * k + c]));
+        for (int64_t c = 0; c < k; ++c) sum += std::exp(double(out.data()[node * k + c]) - mx);
+        for (int64_t c = 0; c < k; ++c) {
+            const double want = classes ? std::exp(double(out.data()[node * k + c]) - mx) / sum : out.data()[node * k + c];
+            QVERIFY2(std::abs(mine.bars[size_t(c)].value - want) < 1e-6,
+                     qPrintable(QStringLiteral("node %1 output %2: %3, want %4").arg(node).arg(c).arg(mine.bars[size_t(c)].value).arg(want)));
+        }
+        if (classes) QVERIFY2(mine.title.endsWith(QStringLiteral("class %1").arg(argmax(node))), qPrintable(mine.title));
+        QCOMPARE(panel->tokenSeries().size(), size_t(out.dim(0)));
+        QCOMPARE(panel->tokenSeriesMarked(), node);
+        const double shown = panel->tokenSeries()[size_t(node)];
+        QVERIFY(std::abs(shown - (classes ? mine.bars[size_t(argmax(node))].value : mine.bars[0].value)) < 1e-6);
         w.grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/node-level-%1.png").arg(model));
     }
 

@@ -54,7 +54,8 @@ def main():
 
     # The demo graph: the engine against the reference, and the card's accuracy.
     demo = recipe.demo_graph()
-    out = np.array(json.loads(cli("run", MODEL, DEMO, "--json"))["output"])
+    run = json.loads(cli("run", MODEL, DEMO, "--json"))
+    out = np.array(run["output"])
     cfg = json.load(open(os.path.join(MODEL, "config.json")))
     model = ref.GPSModel(cfg).double().eval()
     tensors, _ = safetensors_io.load(os.path.join(MODEL, "model.safetensors"))
@@ -65,6 +66,17 @@ def main():
         want = model(t["x"], None, t["src"], t["dst"], t["vecs"].double(), t["vals"].double())[0].numpy()
     diff = float(np.abs(out - want).max())
     check(diff <= OUTPUT_TOLERANCE, f"demo graph: engine within {OUTPUT_TOLERANCE} of the reference ({diff:.2e})")
+    # What the run reports per node: the softmax of the reference's logits and their argmax.
+    want_p = np.exp(want - want.max(1, keepdims=True))
+    want_p /= want_p.sum(1, keepdims=True)
+    pdiff = float(np.abs(np.array(run["probabilities"]) - want_p).max())
+    check(pdiff <= OUTPUT_TOLERANCE, f"demo graph: class probabilities within {OUTPUT_TOLERANCE} of the reference's softmax ({pdiff:.2e})")
+    check(run["predicted"] == [int(c) for c in want.argmax(1)], "demo graph: predicted classes = the reference's argmax")
+    text = cli("run", MODEL, DEMO).splitlines()
+    shown = [ln for ln in text if "-> class" in ln]
+    check(len(shown) == len(run["predicted"]) and all(
+        ln.split("-> class ")[1].split()[0] == str(c) for ln, c in zip(shown, run["predicted"])),
+        "text output: one '-> class C (p ...)' per node, the predicted class")
     demo_acc = float((out.argmax(1) == np.array(demo["community"])).mean())
     check(abs(demo_acc - summary["demo_accuracy_cli"]) <= ACCURACY_TOLERANCE,
           f"demo graph accuracy {demo_acc:.4f}, card {summary['demo_accuracy_cli']:.4f}")

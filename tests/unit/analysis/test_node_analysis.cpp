@@ -168,6 +168,34 @@ TEST(NodeOutputChange, ByObjectiveAndOverTheNodesBothRunsKeep) {
     EXPECT_THROW(nodeOutputChange(s, a, b), std::invalid_argument);
 }
 
+TEST(NodePredictions, ReadByTheObjectiveRowByRow) {
+    // Classification: the softmax of each row and its most probable class (a tie: the lower).
+    const Tensor logits({3, 3}, {0.0f, std::log(3.0f), 0.0f,  //
+                                 2.0f, 2.0f, -1.0f,            //
+                                 1000.0f, 0.0f, 999.0f});      // no overflow at large logits
+    NodePredictions p = nodePredictions(logits, model::NodeObjective::Classification);
+    ASSERT_EQ(p.rows, 3);
+    ASSERT_EQ(p.outputs, 3);
+    EXPECT_NEAR(p.row(0)[0], 0.2, 1e-6);
+    EXPECT_NEAR(p.row(0)[1], 0.6, 1e-6);
+    EXPECT_NEAR(p.row(0)[2], 0.2, 1e-6);
+    EXPECT_EQ(p.predicted, (std::vector<int32_t>{1, 0, 0}));
+    EXPECT_NEAR(p.row(2)[0], 1.0 / (1.0 + std::exp(-1.0)), 1e-6);
+    for (int64_t r = 0; r < 3; ++r) EXPECT_NEAR(p.row(r)[0] + p.row(r)[1] + p.row(r)[2], 1.0, 1e-6);
+
+    // Multi-label: a sigmoid per output; no class.
+    p = nodePredictions(Tensor({1, 2}, {0.0f, std::log(4.0f)}), model::NodeObjective::MultiLabel);
+    EXPECT_NEAR(p.row(0)[0], 0.5, 1e-7);
+    EXPECT_NEAR(p.row(0)[1], 0.8, 1e-6);
+    EXPECT_EQ(p.predicted, (std::vector<int32_t>{-1}));
+
+    // Regression: the values as they are; a graph task's [outputs] is one row.
+    p = nodePredictions(Tensor({2}, {-3.5f, 7.0f}), model::NodeObjective::Regression);
+    EXPECT_EQ(p.rows, 1);
+    EXPECT_EQ(p.values, (std::vector<float>{-3.5f, 7.0f}));
+    EXPECT_EQ(nodePredictions(Tensor(), model::NodeObjective::Classification).rows, 0);
+}
+
 TEST(AblateNodes, EachHeadsChangeIsItsWeightAndALayersIsItsHeadsSum) {
     const ToyModel m(3);
     const Graph g = path(5);
