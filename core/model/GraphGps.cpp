@@ -12,6 +12,7 @@
 
 #include "graph/RandomWalk.h"
 #include "graph/Spectral.h"
+#include "io/GraphIO.h"
 #include "model/NodeModelParts.h"
 #include "model/Run.h"
 
@@ -76,6 +77,7 @@ std::string unusedTensorHint(const std::string& name) {
     if (name.starts_with("encoder.node_encoder"))
         return " (do config.json's node_input, lap_pe and rwse match the checkpoint?)";
     if (name.starts_with("encoder.edge_encoder")) return " (does config.json's edge_input match the checkpoint?)";
+    if (name.starts_with("post_mp")) return " (do config.json's head and head_layers match the checkpoint?)";
     return "";
 }
 
@@ -231,8 +233,13 @@ GraphGpsConfig parseGraphGpsConfig(const json& j, const std::string& source) {
     } catch (const std::invalid_argument& e) {
         configError(source, std::string("objective: ") + e.what());
     }
-    c.headLayers = intField(j, "head_layers", source, 2, 0);
-    if (c.headLayers > 30 || (c.hiddenDim >> c.headLayers) < 1)
+    c.head = GpsHead(choiceField(j, "head", source, {"san_graph", "inductive_node"}, "san_graph"));
+    if (c.head == GpsHead::InductiveNode && c.task != GtTask::Node)
+        configError(source, "head \"inductive_node\" predicts per node; \"task\" must be \"node\"");
+    c.headLayers = intField(j, "head_layers", source, 2, c.head == GpsHead::InductiveNode ? 1 : 0);
+    if (c.head == GpsHead::InductiveNode) {
+        if (c.headLayers > 64) configError(source, "head_layers " + std::to_string(c.headLayers) + " is more than 64");
+    } else if (c.headLayers > 30 || (c.hiddenDim >> c.headLayers) < 1)
         configError(source, "head_layers " + std::to_string(c.headLayers) + " halves hidden_dim " +
                                 std::to_string(c.hiddenDim) + " below 1");
     if (!j.contains("node_input")) configError(source, "missing field \"node_input\"");
@@ -414,10 +421,27 @@ GraphGpsWeights bindGraphGpsWeights(const std::map<std::string, Tensor>& tensors
         lw.norm2 = b.norm(p + "norm2", d, c.norm);
         w.layers.push_back(std::move(lw));
     }
-    for (int k = 0; k <= c.headLayers; ++k) {
-        const int64_t in = d >> k;
-        const int64_t out = k == c.headLayers ? c.numOutputs : d >> (k + 1);
-        w.head.push_back(b.linear("post_mp.FC_layers." + std::to_string(k), out, in));
+    // A checkpoint of the other head names it before any tensor goes missing.
+    const bool inductiveNames = std::any_of(tensors.begin(), tensors.end(), [](const auto& t) {
+        return t.first.starts_with("post_mp.layer_post_mp.");
+    });
+    if (inductiveNames != (c.head == GpsHead::InductiveNode))
+        throw io::ParseError(source, 0,
+                             inductiveNames ? "the checkpoint has GraphGPS's inductive_node head (post_mp.layer_post_mp.*); "
+                                              "config.json needs \"head\": \"inductive_node\""
+                                            : "config.json's head is inductive_node but the checkpoint has no "
+                                              "post_mp.layer_post_mp.* tensors (san_graph's are post_mp.FC_layers.*)");
+    if (c.head == GpsHead::InductiveNode) {
+        const std::string mlp = "post_mp.layer_post_mp.model.";
+        for (int i = 0; i + 1 < c.headLayers; ++i)
+            w.head.push_back(b.linear(mlp + "0.Layer_" + std::to_string(i) + ".layer.model", d, d));
+        w.head.push_back(b.linear(mlp + (c.headLayers == 1 ? "0" : "1") + ".model", c.numOutputs, d));
+    } else {
+        for (int k = 0; k <= c.headLayers; ++k) {
+            const int64_t in = d >> k;
+            const int64_t out = k == c.headLayers ? c.numOutputs : d >> (k + 1);
+            w.head.push_back(b.linear("post_mp.FC_layers." + std::to_string(k), out, in));
+        }
     }
     b.requireAllUsed();
     return w;
@@ -675,7 +699,8 @@ GpsRunResult runGraphGps(const GraphGpsModel& model, const Graph& g, const GpsRu
         }
     }
 
-    result.output = parts::applyOutputHead(h, alive, c.task, c.readout, w.head, c.numOutputs);
+    result.output = parts::applyOutputHead(h, alive, c.task, c.readout, w.head, c.numOutputs,
+                                           c.head == GpsHead::InductiveNode);
     return result;
 }
 

@@ -43,9 +43,12 @@
 // DummyEdge (Embedding(1, d), every edge category 0). Messages: an undirected edge {u, v} gives
 // u→v and v→u, each with its own edge state (PyG's undirected edge_index); a directed edge one;
 // a self loop one.
-// Output: a graph task pools the nodes (mean, add or max) and runs head/san_graph.py's MLP
-// (FC_layers: d, d/2, …, d/2^L, outputs; ReLU between); a node task runs the same MLP on every
-// node (our choice: GraphGPS's inductive_node head, GraphGym's MLP, is not supported).
+// Output ("head"): "san_graph" — head/san_graph.py's MLP (FC_layers: d, d/2, …, d/2^L, outputs;
+// ReLU between, L = head_layers); a graph task pools the nodes (mean, add or max) first, a node
+// task runs it on every node (our choice). "inductive_node" (node tasks, as GraphGPS's CLUSTER
+// and PATTERN configs) — head/inductive_node.py, GraphGym's MLP of head_layers (= gnn.
+// layers_post_mp) Linears on every node: each but the last d→d followed by ReLU and a row-wise
+// L2 normalization (GraphGym's LayerConfig defaults has_l2norm on), the last d→outputs.
 //
 // Not supported (refused at load, naming the field or tensor): other local models (GCN, GIN,
 // GAT, PNA), Performer/BigBird attention, the Transformer LapPE encoder, SignNet,
@@ -77,6 +80,7 @@ enum class GpsLocalModel : uint8_t { None, Gine, GatedGcn };
 enum class GpsGlobalModel : uint8_t { None, Transformer };
 enum class GpsEdgeKind : uint8_t { Embedding, Linear, Dummy };
 enum class GpsLaplacianNorm : uint8_t { None, Sym };
+enum class GpsHead : uint8_t { SanGraph, InductiveNode };
 
 struct GpsLapPeConfig {
     int dimPe = 0;
@@ -100,7 +104,7 @@ struct GpsRwseConfig {
 ///    "local_gnn": "gine"|"gatedgcn"|"none", "global_attention": "transformer"|"none",
 ///    "norm": "batch"|"layer", "task": "graph"|"node", "readout": "mean"|"add"|"max",
 ///    "num_outputs": 1, "objective": "regression"|"classification"|"multilabel" (default
-///    regression), "head_layers": 2,
+///    regression), "head": "san_graph"|"inductive_node", "head_layers": 2,
 ///    "node_input": {"kind": "embedding", "attribute": "type", "column": 0,
 ///                   "num_embeddings": 10, "offset": 0}   or {"kind": "linear", "width": 3, ...},
 ///    "edge_input": {"kind": "embedding"|"linear"|"dummy", "attribute": ..., ...} (with an MPNN),
@@ -121,7 +125,8 @@ struct GraphGpsConfig {
     GtReadout readout = GtReadout::Mean;  ///< Sum is GraphGym's "add"
     int numOutputs = 1;
     NodeObjective objective = NodeObjective::Regression;
-    int headLayers = 2;
+    GpsHead head = GpsHead::SanGraph;
+    int headLayers = 2;  ///< san_graph: L (L + 1 Linears); inductive_node: the Linears (>= 1)
     GtInputSpec nodeInput;
     std::optional<GpsEdgeKind> edgeKind;  ///< set when the config has edge_input
     GtInputSpec edgeInput;                ///< attribute / column / width (not for Dummy)
@@ -178,7 +183,9 @@ struct GpsLayerWeights {
 ///   layers.{l}.self_attn.in_proj_weight, .in_proj_bias, .out_proj.weight/.bias
 ///   layers.{l}.norm1_local.*, norm1_attn.*, norm2.* (weight, bias; BatchNorm also
 ///     running_mean / running_var), layers.{l}.ff_linear1.*, ff_linear2.*
-///   post_mp.FC_layers.{k}.weight/.bias  k = 0..head_layers
+///   post_mp.FC_layers.{k}.weight/.bias  k = 0..head_layers                 (san_graph)
+///   post_mp.layer_post_mp.model.0.Layer_{i}.layer.model.weight/.bias  i < head_layers − 1, and
+///   post_mp.layer_post_mp.model.1.model.* (model.0.model.* when head_layers is 1) (inductive_node)
 /// num_batches_tracked buffers are ignored; any other tensor the config does not use is an error.
 struct GraphGpsWeights {
     LinearWeights nodeEncoder;  ///< Embedding: weight [vocab, d0] (no bias); Linear: [d0, width]

@@ -1,5 +1,6 @@
 #include "model/NodeModelParts.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -217,11 +218,14 @@ void batchNormEval(RowMatrix& x, const GtNormWeights& n, float epsilon) {
 }
 
 Tensor applyOutputHead(const RowMatrix& h, const std::vector<uint8_t>& alive, GtTask task, GtReadout readout,
-                       const std::vector<LinearWeights>& mlp, int64_t numOutputs) {
+                       const std::vector<LinearWeights>& mlp, int64_t numOutputs, bool normalizeHidden) {
     const auto run = [&](RowMatrix x) {
         for (size_t k = 0; k < mlp.size(); ++k) {
             x = applyLinear(x, mlp[k]);
-            if (k + 1 < mlp.size()) x = x.cwiseMax(0.0f);
+            if (k + 1 == mlp.size()) break;
+            x = x.cwiseMax(0.0f);
+            if (normalizeHidden)
+                for (Eigen::Index r = 0; r < x.rows(); ++r) x.row(r) /= std::max(x.row(r).norm(), 1e-12f);
         }
         return x;
     };

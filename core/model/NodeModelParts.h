@@ -116,9 +116,10 @@ void batchNormEval(RowMatrix& x, const GtNormWeights& n, float epsilon);
 /// The output head on the final node states h [N, d]. A node task: the MLP (Linears with ReLU
 /// between them) on every row, removed nodes' rows zero → [N, numOutputs]. A graph task: the
 /// present nodes pooled by `readout`, then the MLP → [numOutputs]; std::invalid_argument when
-/// no node is present.
+/// no node is present. normalizeHidden: every hidden layer's output (after its ReLU) is scaled
+/// to unit L2 norm per row, x / max(‖x‖, 1e-12), as GraphGym's MLP does (torch F.normalize).
 Tensor applyOutputHead(const RowMatrix& h, const std::vector<uint8_t>& alive, GtTask task, GtReadout readout,
-                       const std::vector<LinearWeights>& mlp, int64_t numOutputs);
+                       const std::vector<LinearWeights>& mlp, int64_t numOutputs, bool normalizeHidden = false);
 
 /// The graph's attribute column a node or edge input reads (`scope`: "node" or "edge"), checked
 /// against the spec; std::invalid_argument naming the attribute and what is wrong.

@@ -6,8 +6,9 @@ Dwivedi, Luu, Wolf, Beaini; NeurIPS 2022, arXiv:2205.12454, sec. 3 and eq. 1-3) 
 order, defaults and parameter names of rampasek/GraphGPS (graphgps/layer/gps_layer.py,
 layer/gatedgcn_layer.py, encoder/laplace_pos_encoder.py, encoder/kernel_pos_encoder.py,
 encoder/composed_encoders.py, encoder/type_dict_encoder.py, linear_*_encoder.py,
-dummy_edge_encoder.py, network/gps_model.py, head/san_graph.py, transform/posenc_stats.py), with
-PyG's GINEConv and graph-mode LayerNorm written out. Module and parameter names equal the repo's
+dummy_edge_encoder.py, network/gps_model.py, head/san_graph.py, head/inductive_node.py,
+transform/posenc_stats.py), with PyG's GINEConv, graph-mode LayerNorm and GraphGym's MLP
+(torch_geometric/graphgym/models/layer.py) written out. Module and parameter names equal the repo's
 state-dict names, so `state_dict()` saves a checkpoint that looks like theirs. The C++ engine
 (core/model/GraphGps.cpp) is tested against this file's outputs. Eval mode throughout: dropout
 is the identity, BatchNorm uses its running statistics, LapPE signs are not flipped.
@@ -362,6 +363,69 @@ class SanHead(nn.Module):
         return self.FC_layers[-1](x)
 
 
+class _GymLinear(nn.Module):
+    """GraphGym's Linear wrapper: the torch Linear sits at `.model`."""
+
+    def __init__(self, d_in, d_out):
+        super().__init__()
+        self.model = nn.Linear(d_in, d_out)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class _GymHiddenLayer(nn.Module):
+    """GraphGym's GeneralLayer('linear') as an MLP builds it: Linear (at .layer.model), ReLU, then
+    each row scaled to unit L2 norm (LayerConfig's has_l2norm defaults on; F.normalize, eps 1e-12)."""
+
+    def __init__(self, d):
+        super().__init__()
+        self.layer = _GymLinear(d, d)
+
+    def forward(self, x):
+        x = torch.relu(self.layer(x))
+        return x / x.norm(dim=1, keepdim=True).clamp_min(1e-12)
+
+
+class _GymStack(nn.Module):
+    """GraphGym's GeneralMultiLayer: children Layer_0, Layer_1, ... run in order."""
+
+    def __init__(self, d, count):
+        super().__init__()
+        for i in range(count):
+            self.add_module(f"Layer_{i}", _GymHiddenLayer(d))
+
+    def forward(self, x):
+        for layer in self.children():
+            x = layer(x)
+        return x
+
+
+class _GymMlp(nn.Module):
+    """GraphGym's MLP with num_layers Linears: [stack of num_layers - 1 hidden layers, last Linear]
+    in `.model`, or the one Linear alone when num_layers is 1."""
+
+    def __init__(self, d, outputs, num_layers):
+        super().__init__()
+        parts = [_GymStack(d, num_layers - 1)] if num_layers > 1 else []
+        self.model = nn.Sequential(*parts, _GymLinear(d, outputs))
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class InductiveNodeHead(nn.Module):
+    """head/inductive_node.py GNNInductiveNodeHead: GraphGym's MLP (layers_post_mp Linears) on
+    every node's state; names post_mp.layer_post_mp.model.*."""
+
+    def __init__(self, d, outputs, layers):
+        super().__init__()
+        self.layer_post_mp = _GymMlp(d, outputs, layers)
+
+    def forward(self, x):
+        return self.layer_post_mp(x)
+
+
 class GPSModel(nn.Module):
     def __init__(self, cfg):
         super().__init__()
@@ -371,7 +435,10 @@ class GPSModel(nn.Module):
         self.layers = nn.Sequential(*[
             GPSLayer(d, cfg["num_heads"], cfg["local_gnn"], cfg["global_attention"], cfg.get("norm", "batch"))
             for _ in range(cfg["num_layers"])])
-        self.post_mp = SanHead(d, cfg["num_outputs"], cfg.get("head_layers", 2))
+        if cfg.get("head", "san_graph") == "inductive_node":
+            self.post_mp = InductiveNodeHead(d, cfg["num_outputs"], cfg.get("head_layers", 2))
+        else:
+            self.post_mp = SanHead(d, cfg["num_outputs"], cfg.get("head_layers", 2))
 
     def embed(self, node_in, eigvecs, eigvals, rw):
         enc = self.encoder.node_encoder

@@ -75,6 +75,16 @@ FIXTURES = [
                 "lap_pe": {"dim_pe": 2, "max_freqs": 5, "layers": 3, "laplacian_norm": "none"},
                 "rwse": {"dim_pe": 2, "steps": 4, "model": "linear", "raw_norm": "batchnorm"}},
      "keep": [None, [1, 2, 3, 4, 5, 6, 7, 8]]},
+    # The head GraphGPS's node-classification configs (CLUSTER, PATTERN) use: GatedGCN +
+    # Transformer, DummyEdge, LinearNode + LapPE, inductive_node with layers_post_mp 3.
+    {"name": "inductive_node_head", "seed": 27, "graph": TWO_RINGS,
+     "config": {"local_gnn": "gatedgcn", "global_attention": "transformer", "norm": "batch",
+                "task": "node", "head": "inductive_node", "head_layers": 3, "num_outputs": 4,
+                "objective": "classification",
+                "node_input": {"kind": "linear", "attribute": "x", "width": 3},
+                "edge_input": {"kind": "dummy"},
+                "lap_pe": {"dim_pe": 4, "max_freqs": 6, "layers": 2, "laplacian_norm": "none"}},
+     "keep": [None, [0, 1, 2, 3, 4, 6, 7, 8]]},
     {"name": "small_padded_lappe", "seed": 26, "graph": SQUARE,
      "config": {"local_gnn": "gine", "global_attention": "transformer", "norm": "batch",
                 "task": "graph", "readout": "mean", "num_outputs": 1,

@@ -191,7 +191,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, GraphGpsFixture, ::testing::ValuesIn(fixtureN
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 TEST(GraphGpsFixtures, AllPresent) {
-    EXPECT_EQ(fixtureNames().size(), 6u);
+    EXPECT_EQ(fixtureNames().size(), 7u);
 }
 
 // keepNodes: a removed node's state and node-task row are zero; its attention row and column
@@ -335,6 +335,56 @@ TEST(GraphGpsConfig, BadFieldsAreNamed) {
     none["local_gnn"] = "none";
     none["global_attention"] = "none";
     EXPECT_NE(error(none).find("both \"none\""), std::string::npos);
+    EXPECT_NE(with("head", "graphormer").find("head: \"graphormer\" is not san_graph or inductive_node"),
+              std::string::npos);
+    // inductive_node predicts per node: refused on a graph task; it needs one Linear at least.
+    EXPECT_NE(with("head", "inductive_node").find("\"task\" must be \"node\""), std::string::npos);
+    nlohmann::json inductive = fixtureConfig("inductive_node_head");
+    inductive["head_layers"] = 0;
+    EXPECT_NE(error(inductive).find("\"head_layers\" is 0, expected at least 1"), std::string::npos);
+}
+
+// GraphGPS's inductive_node head (GraphGym's MLP): its checkpoint names, and a san_graph config
+// refuses them with a hint; the hidden layers' rows are unit vectors (the MLP's L2 norm), so
+// scaling the first hidden Linear changes nothing downstream while the output Linear does.
+TEST(GraphGpsInductiveNodeHead, NamesAndTheL2NormBetweenLayers) {
+    const std::string name = "inductive_node_head";
+    const auto model = loadGraphGpsModel(kFixtures / name);
+    EXPECT_EQ(model->config.head, GpsHead::InductiveNode);
+    ASSERT_EQ(model->weights.head.size(), 3u);
+    EXPECT_TRUE(model->tensors.count("post_mp.layer_post_mp.model.0.Layer_1.layer.model.weight"));
+    EXPECT_TRUE(model->tensors.count("post_mp.layer_post_mp.model.1.model.bias"));
+    GraphGpsConfig san = model->config;
+    san.head = GpsHead::SanGraph;
+    san.headLayers = 1;
+    const std::string refused = errorOf([&] { bindGraphGpsWeights(model->tensors, san, "model.pt"); });
+    EXPECT_NE(refused.find("the checkpoint has GraphGPS's inductive_node head"), std::string::npos) << refused;
+    GraphGpsConfig extraLayer = model->config;
+    extraLayer.headLayers = 2;  // the checkpoint's third Linear is then not part of the model
+    const std::string unused = errorOf([&] { bindGraphGpsWeights(model->tensors, extraLayer, "model.pt"); });
+    EXPECT_NE(unused.find("do config.json's head and head_layers match"), std::string::npos) << unused;
+    const auto other = loadGraphGpsModel(kFixtures / "transformer_node_task");
+    GraphGpsConfig wrongHead = other->config;
+    wrongHead.head = GpsHead::InductiveNode;
+    EXPECT_NE(errorOf([&] { bindGraphGpsWeights(other->tensors, wrongHead, "model.pt"); }).find("no post_mp.layer_post_mp"),
+              std::string::npos);
+
+    const Graph g = fixtureGraph(name);
+    const GpsRunResult full = runGraphGps(*model, g, {});
+    auto scaled = std::make_shared<GraphGpsModel>(*model);
+    const auto scaleLinear = [](LinearWeights& w, float k) {
+        Tensor weight = w.weight.clone();
+        for (size_t i = 0; i < weight.size(); ++i) weight.mutableData()[i] *= k;
+        w.weight = weight;
+        Tensor bias = w.bias->clone();
+        for (size_t i = 0; i < bias.size(); ++i) bias.mutableData()[i] *= k;
+        w.bias = bias;
+    };
+    scaleLinear(scaled->weights.head[0], 7.0f);  // ReLU(7 y) / ‖ReLU(7 y)‖ = ReLU(y) / ‖ReLU(y)‖
+    expectClose(runGraphGps(*scaled, g, {}).output, full.output, 2e-6f, "hidden Linear scaled");
+    scaleLinear(scaled->weights.head[2], 2.0f);
+    const Tensor doubled = runGraphGps(*scaled, g, {}).output;
+    for (size_t i = 0; i < doubled.size(); ++i) EXPECT_NEAR(doubled.data()[i], 2.0f * full.output.data()[i], 1e-5f);
 }
 
 TEST(GraphGpsWeights, MissingMisshapedAndUnusedTensorsAreNamed) {
