@@ -496,7 +496,7 @@ std::map<std::string, Tensor> readTorchCheckpointFromBytes(std::string_view byte
         throw ParseError(sourceName, 0, std::string("the checkpoint holds a ") +
                                             kindName(root->kind) + ", not a dict");
     const Value* dict = root.get();
-    for (const char* key : {"model", "state_dict"}) {
+    for (const char* key : {"model", "state_dict", "model_state"}) {
         for (const auto& [k, v] : root->entries)
             if (k->kind == Value::Kind::Str && k->s == key && v->kind == Value::Kind::Dict) {
                 dict = v.get();

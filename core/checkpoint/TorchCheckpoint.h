@@ -20,8 +20,9 @@ namespace gts::checkpoint {
 /// Reads the state dict of a torch zip checkpoint as f32 tensors by name (each remembers its
 /// file dtype in Tensor::sourceDType(); strided tensors are copied out contiguously).
 ///
-/// - When the top-level dict has a dict under "model" or "state_dict", that dict is used
-///   (training checkpoints such as {"model": ..., "epoch": ...}).
+/// - When the top-level dict has a dict under "model", "state_dict" or "model_state", that dict
+///   is used (training checkpoints such as {"model": ..., "epoch": ...}, or GraphGym's and
+///   GraphGPS's {"epoch", "model_state", "optimizer_state", "scheduler_state"}).
 /// - A leading "module." (left by DataParallel / DistributedDataParallel) is stripped from keys.
 /// - Every value of the state dict must be a tensor.
 ///

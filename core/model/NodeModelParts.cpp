@@ -92,10 +92,33 @@ ModelFiles findModelFiles(const fs::path& path) {
                 f.weightsPath = path / name;
                 break;
             }
-        if (f.weightsPath.empty())
-            throw io::FileError(path.string() +
-                                ": no model weights (looked for model.safetensors, model.pt, "
-                                "model.pth, model.pkl, pytorch_model.bin)");
+        if (f.weightsPath.empty()) {
+            // Training runs name their checkpoints by epoch (GraphGPS: ckpt/<epoch>.ckpt, the
+            // Graph Transformer repo: epoch_<n>.pkl): one such file is taken, several named.
+            std::vector<fs::path> found;
+            for (const auto& entry : fs::directory_iterator(path, ec)) {
+                const std::string ext = entry.path().extension().string();
+                if (isRegularFile(entry.path()) &&
+                    (ext == ".ckpt" || ext == ".pkl" || ext == ".pt" || ext == ".pth" || ext == ".safetensors"))
+                    found.push_back(entry.path());
+            }
+            std::sort(found.begin(), found.end());
+            if (found.size() == 1) {
+                f.weightsPath = found[0];
+            } else if (found.empty()) {
+                throw io::FileError(path.string() +
+                                    ": no model weights (looked for model.safetensors, model.pt, "
+                                    "model.pth, model.pkl, pytorch_model.bin, or one *.ckpt / *.pkl / "
+                                    "*.pt / *.pth / *.safetensors)");
+            } else {
+                std::string names;
+                for (size_t i = 0; i < found.size() && i < 6; ++i)
+                    names += (i ? ", " : "") + found[i].filename().string();
+                if (found.size() > 6) names += ", ...";
+                throw io::FileError(path.string() + ": " + std::to_string(found.size()) +
+                                    " weights files (" + names + "); open the one to use");
+            }
+        }
     } else if (isRegularFile(path)) {
         f.folder = folderOf(path);
         f.weightsPath = path;

@@ -44,8 +44,9 @@ size_t choiceField(const json& j, const std::string& field, const std::string& s
 // Model folders -----------------------------------------------------------------------------
 
 /// A model path's files: a folder (weights: model.safetensors, model.pt, model.pth, model.pkl
-/// or pytorch_model.bin, the first found) or a weights file with config.json beside it; the
-/// config parsed. Throws io::FileError (no such path, no weights, no config.json) and
+/// or pytorch_model.bin, the first found; else the folder's one *.ckpt / *.pkl / *.pt / *.pth /
+/// *.safetensors file, as training runs name them by epoch — several are an error naming them)
+/// or a weights file with config.json beside it; the config parsed. Throws io::FileError (no such path, no weights, no config.json) and
 /// io::ParseError (config.json is not JSON or over 1 MB).
 struct ModelFiles {
     std::filesystem::path folder, weightsPath, configPath;

@@ -156,6 +156,13 @@ TEST(TorchCheckpoint, UsesNestedModelDict) {
     expectMatches(readTorchCheckpoint(kDir / "nested_model.pt"), expected()["nested_model"]);
 }
 
+TEST(TorchCheckpoint, UsesGraphGymModelState) {
+    // {"epoch", "model_state", "optimizer_state" (Adam: tensors, tuples, None), "scheduler_state"}.
+    const auto got = readTorchCheckpoint(kDir / "graphgym_ckpt.pt");
+    EXPECT_EQ(got.size(), 4u);  // 0.weight, 0.bias, 2.weight, 2.bias; nothing of the optimizer
+    expectMatches(got, expected()["graphgym_ckpt"]);
+}
+
 TEST(TorchCheckpoint, RefusesOsSystemAndRunsNothing) {
     const std::string marker = expected()["evil_marker"];
     fs::remove(marker);

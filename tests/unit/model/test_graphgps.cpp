@@ -424,6 +424,27 @@ TEST(GraphGpsModelFolder, MissingFilesAreNamed) {
     fs::remove_all(dir);
 }
 
+// A training run's folder: config.json beside <epoch>.ckpt (GraphGPS's naming) loads that file;
+// with two checkpoints the error names both.
+TEST(GraphGpsModelFolder, OneEpochCheckpointIsTakenSeveralAreNamed) {
+    const std::string name = "inductive_node_head";
+    const fs::path dir = fs::temp_directory_path() / "gts_test_graphgps_ckpt";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(kFixtures / name / "config.json", dir / "config.json");
+    fs::copy_file(kFixtures / name / "model.pt", dir / "99.ckpt");
+    const auto model = loadGraphGpsModel(dir);
+    EXPECT_EQ(model->weightsPath.filename(), "99.ckpt");
+    const Graph g = fixtureGraph(name);
+    const auto expected = checkpoint::readSafeTensors(kFixtures / name / "expected.safetensors");
+    expectClose(runGraphGps(*model, g, {}).output, tensorOf(expected, "output"), kOutputTolerance, "99.ckpt");
+    fs::copy_file(kFixtures / name / "model.pt", dir / "100.ckpt");
+    const std::string several = errorOf([&] { loadGraphGpsModel(dir); });
+    EXPECT_NE(several.find("2 weights files (100.ckpt, 99.ckpt); open the one to use"), std::string::npos) << several;
+    EXPECT_EQ(loadGraphGpsModel(dir / "100.ckpt")->weightsPath.filename(), "100.ckpt");
+    fs::remove_all(dir);
+}
+
 // The LapPE of a 4-cycle with the unnormalized Laplacian L = 2I − A: eigenvalues 0, 2, 2, 4.
 // λ = 0: the constant 1/2. λ = 2 (repeated): the projector takes e_0 to (1, 0, −1, 0)/2 and e_1
 // to (0, 1, 0, −1)/2, normalized; λ = 4: (1, −1, 1, −1)/2 with node 0 positive. Asking for 6
