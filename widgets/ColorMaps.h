@@ -8,5 +8,6 @@
 namespace gts::colormaps {
 
 inline QColor color(ColorMap map, float t) { return QColor::fromRgba(argb(map, t)); }
+inline QColor categoryColor(int k) { return QColor::fromRgba(categoryArgb(k)); }
 
 }  // namespace gts::colormaps

@@ -466,11 +466,14 @@ void GraphCanvas::rebuildInstances() {
         edges.push_back(inst);
     }
 
+    // A node classifier's predicted classes fill the nodes (Inspection::nodeClasses).
+    const std::vector<int32_t>& classes = inspection_->nodeClasses();
+    const bool byClass = inspection_->nodeClassesShown() && classes.size() == n;
     nodes.resize(n);
     for (size_t i = 0; i < n; ++i) {
         NodeInstance& inst = nodes[i];
         inst = {l.x[i], l.y[i], 1.0f, 1.2f, 0.0f, 0.0f, {}, {}, {}};
-        setRgba(inst.fill, nodeFill);
+        setRgba(inst.fill, byClass && classes[i] >= 0 ? colormaps::categoryColor(classes[i]) : nodeFill);
         setRgba(inst.outline, nodeOutline);
         setRgba(inst.haloColor, base, 0.0f);
         if (hasAttention && ga.maxNode > 0) {
@@ -1052,6 +1055,22 @@ void GraphCanvas::drawOverlay() {
         ImGui::Dummy(ImVec2(28, ImGui::GetTextLineHeight()));
         ImGui::SameLine();
         ImGui::TextUnformatted("jump between components");
+    }
+    if (const int classCount = inspection_->nodeClassCount(); classCount > 0) {
+        bool shown = inspection_->nodeClassesShown();
+        if (ImGui::Checkbox("nodes: predicted class", &shown)) inspection_->setNodeClassesShown(shown);
+        if (shown) {
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            const float line = ImGui::GetTextLineHeight(), r = 0.4f * line;
+            for (int c = 0; c < std::min(classCount, 16); ++c) {
+                if (c % 8 != 0) ImGui::SameLine(0, 8);
+                const ImVec2 p = ImGui::GetCursorScreenPos();
+                dl->AddCircleFilled(ImVec2(p.x + r, p.y + 0.5f * line), r, imColor(colormaps::categoryColor(c)));
+                ImGui::Dummy(ImVec2(2 * r, line));
+                ImGui::SameLine(0, 3);
+                ImGui::Text("%d", c);
+            }
+        }
     }
     // Level of detail: say what a dense view leaves out.
     const size_t instances = size_t(edges_.count);

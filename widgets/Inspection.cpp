@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analysis/NodeLevel.h"
+
 namespace gts {
 
 Inspection::Inspection(QObject* parent) : QObject(parent) {}
@@ -30,6 +32,12 @@ void Inspection::setData(InspectionData data) {
                         (selected_.edge != kNoIndex && selected_.edge >= data_.graph->edgeCount())))
         selected_ = {};
     overlayName_.clear();
+    nodeClasses_.clear();
+    nodeClassCount_ = 0;
+    if (data_.nodeModel && data_.graph && data_.result) {
+        nodeClasses_ = analysis::predictedNodeClasses(*data_.result, data_.nodeModel->summary(), data_.graph->nodeCount());
+        if (!nodeClasses_.empty()) nodeClassCount_ = data_.nodeModel->summary().numOutputs;
+    }
     const bool hadAnalysis = headStats_ || ablation_;
     headStats_.reset();
     ablation_.reset();
@@ -45,6 +53,12 @@ void Inspection::setGraphOverlay(const QString& name, analysis::GraphAttention v
     overlay_.maxNode = overlay_.maxEdge = 0.0f;
     for (float v : overlay_.node) overlay_.maxNode = std::max(overlay_.maxNode, v);
     for (float v : overlay_.edge) overlay_.maxEdge = std::max(overlay_.maxEdge, v);
+    emit selectionChanged();
+}
+
+void Inspection::setNodeClassesShown(bool shown) {
+    if (shown == nodeClassesShown_) return;
+    nodeClassesShown_ = shown;
     emit selectionChanged();
 }
 

@@ -108,6 +108,16 @@ public:
     void clearGraphOverlay();
     const QString& graphOverlayName() const { return overlayName_; }
 
+    /// A node classifier's run (node-level model, node task, classification): each graph node's
+    /// predicted class (the most probable; -1 for a node pruned before the output); empty for
+    /// any other model. Recomputed when the data change.
+    const std::vector<int32_t>& nodeClasses() const { return nodeClasses_; }
+    int nodeClassCount() const { return nodeClassCount_; }
+    /// Whether the canvas and figures fill nodes by nodeClasses() (a setting, on by default).
+    /// Emits selectionChanged.
+    bool nodeClassesShown() const { return nodeClassesShown_; }
+    void setNodeClassesShown(bool shown);
+
     /// Analyses of the current run, computed by jobs and shared by the views (head grid
     /// colours, metrics table, scatter); null until computed, cleared when the data change.
     /// Emit analysisChanged.
@@ -148,6 +158,9 @@ private:
     Pointed hover_, selected_;
     QString overlayName_;
     analysis::GraphAttention overlay_;
+    std::vector<int32_t> nodeClasses_;
+    int nodeClassCount_ = 0;
+    bool nodeClassesShown_ = true;
     std::shared_ptr<const analysis::RunHeadStats> headStats_;
     std::shared_ptr<const analysis::Ablation> ablation_;
 

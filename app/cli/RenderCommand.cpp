@@ -58,7 +58,7 @@ const char* const kUsage =
     "[--layer L] [--head H|mean|max] [--query T] [--theme paper|dark] [--map viridis|cividis] "
     "[--metric entropy|confidence|self-mass|none] [--keep R] [--method "
     "rollout|flow|zero-tprune|random] "
-    "[--size PT] [--dpi N] [tokenize options] -o FIG.svg|pdf|png";
+    "[--size PT] [--dpi N] [--no-node-classes] [tokenize options] -o FIG.svg|pdf|png";
 
 int parseIndex(const std::string& text, const char* what, int limit) {
     size_t used = 0;
@@ -103,6 +103,8 @@ struct Inputs {
     /// A node-level model's run (tokens = the graph's nodes); nodeModel is loaded when needed.
     bool nodeLevel = false;
     std::shared_ptr<const model::NodeLevelModel> nodeModel;
+    /// A node classifier's classes fill the nodes (the saved view's choice; --no-node-classes).
+    bool nodeClasses = true;
 };
 
 std::shared_ptr<const model::GraphGptModel> loadModel(const std::string& path) {
@@ -221,6 +223,14 @@ Inputs fromSession(const std::string& file, bool needModel) {
         if (needModel) {
             if (in.modelPath.empty()) throw UsageError("the session names no model (" + file + ")");
             in.nodeModel = loadNodeModelArg(in.modelPath);
+        } else if (!in.modelPath.empty()) {
+            // Only for what the saved run means (a classifier's node classes): a model that is
+            // gone leaves the figure without them, as the window shows it.
+            try {
+                in.nodeModel = loadNodeModelArg(in.modelPath);
+            } catch (const std::exception& e) {
+                std::cerr << "note: " << e.what() << "; node classes are not drawn (" << file << ")\n";
+            }
         }
         in.tokens = analysis::nodeTokenSequence(in.graph);
     } else if (needModel || fromCli) {
@@ -299,6 +309,8 @@ Inputs fromSession(const std::string& file, bool needModel) {
                              analysis::HeadAggregation::Max})
                 if (view["aggregation"].get<std::string>() == analysis::headAggregationName(agg))
                     in.aggregation = agg;
+        if (view.contains("nodeClasses") && view["nodeClasses"].is_boolean())
+            in.nodeClasses = view["nodeClasses"].get<bool>();
     }
     return in;
 }
@@ -325,7 +337,9 @@ int runRender(const std::vector<std::string>& args) {
     auto valued = kTokenizeValued;
     valued.insert({"view", "layer", "head", "query", "theme", "dpi", "o", "out", "seed", "start",
                    "path", "size", "session", "keep", "method", "metric", "map", "columns"});
-    CliArgs a(args, kTokenizeFlags, valued);
+    auto flags = kTokenizeFlags;
+    flags.insert("no-node-classes");
+    CliArgs a(args, flags, valued);
     const auto sessionFile = a.value("session");
     if (sessionFile ? !a.positional().empty() : a.positional().size() != 2)
         throw UsageError(std::string(sessionFile ? "--session FILE takes no MODEL GRAPH; " : "") +
@@ -488,6 +502,9 @@ int runRender(const std::vector<std::string>& args) {
     graphInput.x = &in.x;
     graphInput.y = &in.y;
     graphInput.nodeLabels = elementSymbols(in.graph);
+    // A node classifier's predicted classes fill the nodes, as in the window.
+    if (in.nodeModel && in.nodeClasses && !a.flag("no-node-classes"))
+        graphInput.nodeClasses = analysis::predictedNodeClasses(in.result, in.nodeModel->summary(), in.graph.nodeCount());
 
     auto build = [&](const std::string& view) {
         scene::Scene s;

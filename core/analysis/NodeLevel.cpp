@@ -146,6 +146,20 @@ NodePredictions nodePredictions(const Tensor& output, model::NodeObjective objec
     return p;
 }
 
+std::vector<int32_t> predictedNodeClasses(const model::RunResult& run, const model::NodeModelSummary& summary,
+                                          size_t nodeCount) {
+    const Tensor& out = run.tokenLogits;  // [remaining nodes, outputs]
+    if (!summary.nodeTask || summary.objective != model::NodeObjective::Classification || out.rank() != 2 ||
+        out.dim(0) != static_cast<int64_t>(run.positions.size()))
+        return {};
+    const NodePredictions p = nodePredictions(out, summary.objective);
+    std::vector<int32_t> classes(nodeCount, -1);
+    for (size_t r = 0; r < run.positions.size(); ++r)
+        if (run.positions[r] >= 0 && static_cast<size_t>(run.positions[r]) < nodeCount)
+            classes[static_cast<size_t>(run.positions[r])] = p.predicted[r];
+    return classes;
+}
+
 OutputMeasure nodeOutputMeasure(const model::NodeModelSummary& summary) {
     switch (summary.objective) {
     case model::NodeObjective::Classification: return OutputMeasure::Kl;

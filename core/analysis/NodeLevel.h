@@ -44,6 +44,12 @@ struct NodePredictions {
 /// `output` is [num_outputs] (one row) or [rows, num_outputs]; anything else gives no rows.
 NodePredictions nodePredictions(const Tensor& output, model::NodeObjective objective);
 
+/// A node classifier's run as nodeRunResult gives it: each of the graph's nodeCount nodes'
+/// predicted class (-1 for a node without an output row, e.g. pruned). Empty unless the model
+/// is a node-task classifier and the run has its per-node outputs.
+std::vector<int32_t> predictedNodeClasses(const model::RunResult& run, const model::NodeModelSummary& summary,
+                                          size_t nodeCount);
+
 /// The measure of a model's output change by its objective: regression |Δy| (AbsoluteDelta),
 /// classification KL of the softmax (Kl), multi-label Bernoulli KL (BernoulliKl).
 OutputMeasure nodeOutputMeasure(const model::NodeModelSummary& summary);

@@ -154,6 +154,17 @@ inline const std::array<uint32_t, 256>& table(ColorMap map) {
     return map == ColorMap::Cividis ? kCividisRgb : kViridisRgb;
 }
 
+/// Categories (a classifier's classes): Okabe & Ito's colour-universal-design palette
+/// ("Color Universal Design", 2008), told apart with any common colour-vision deficiency,
+/// without its black (node labels are drawn on the fill) and with grey last.
+inline constexpr std::array<uint32_t, 8> kCategoryRgb = {0xE69F00, 0x56B4E9, 0x009E73, 0xD55E00,
+                                                         0x0072B2, 0xCC79A7, 0xF0E442, 0x999999};
+
+/// Category k's colour as 0xffRRGGBB; the palette repeats after 8 (k < 0 is taken as 0).
+inline uint32_t categoryArgb(int k) {
+    return 0xff000000u | kCategoryRgb[static_cast<size_t>(std::max(k, 0)) % kCategoryRgb.size()];
+}
+
 /// The map's colour at t in [0, 1] (clamped; NaN gives the lowest colour), as 0xffRRGGBB.
 inline uint32_t argb(ColorMap map, float t) {
     if (!(t > 0.0f)) t = 0.0f;

@@ -47,12 +47,17 @@ struct GraphFigureInput {
     std::vector<std::pair<uint32_t, uint32_t>> jumps;  // node pairs joined by a jump
     std::vector<std::string> nodeLabels;          // [nodeCount] or empty (e.g. element symbols)
     std::string metricName = "attention";         // colour bar label
+    /// [nodeCount] or empty: each node's class (a node classifier's prediction; -1 none), drawn
+    /// as its fill in colormaps::categoryArgb and explained by a legend of swatches.
+    std::vector<int32_t> nodeClasses;
+    std::string classLegend = "predicted class";
 };
 
 /// The graph with attention in a `size` × `size` point square plus a colour bar below when
 /// attention is given. Layers: "edges" (one <line> per edge, data-edge in a group per edge only
 /// up to kMaxEdgeGroups edges), "companions", "nodes" (a group per node: class "node",
-/// data-node), "labels", "colorbar". Throws std::invalid_argument on mismatched sizes.
+/// data-node, data-class with classes), "labels", "colorbar", "class-legend" (with classes).
+/// Throws std::invalid_argument on mismatched sizes.
 Scene buildGraphAttention(const GraphFigureInput& input, Theme theme, float size = 480.0f);
 
 /// Above this many edges, edges are bare lines without a group of their own (file size).

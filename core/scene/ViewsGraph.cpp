@@ -86,13 +86,18 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
                                     " positions for " + std::to_string(n) + " nodes");
     if (!in.nodeLabels.empty() && in.nodeLabels.size() != n)
         throw std::invalid_argument("graph figure: node labels do not match the node count");
+    if (!in.nodeClasses.empty() && in.nodeClasses.size() != n)
+        throw std::invalid_argument("graph figure: node classes do not match the node count");
+    const int32_t classCount =
+        in.nodeClasses.empty() ? 0 : *std::max_element(in.nodeClasses.begin(), in.nodeClasses.end()) + 1;
     const analysis::GraphAttention* ga = in.attention;
     if (ga && (ga->node.size() != n || ga->edge.size() != m))
         throw std::invalid_argument("graph figure: attention does not match the graph");
     const ThemeColors colors = themeColors(theme);
 
     constexpr float kMargin = 16.0f;
-    const float barSpace = ga ? 50.0f : 0.0f;
+    constexpr float kLegendHeight = 22.0f;
+    const float barSpace = (ga ? 50.0f : 0.0f) + (classCount > 0 ? kLegendHeight : 0.0f);
     Scene s;
     s.width = size + 2 * kMargin;
     s.height = size + 2 * kMargin + barSpace;
@@ -177,7 +182,12 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
             ng.add(Circle{at(v), nodeR * (1.0f + 0.25f + 0.85f * t), viridis(t, 0.55f + 0.4f * t),
                           std::nullopt});
         }
-        ng.add(Circle{at(v), nodeR, colors.nodeFill, Stroke{colors.nodeOutline, std::max(0.3f, nodeR / 5), {}}});
+        Color fill = colors.nodeFill;
+        if (classCount > 0 && in.nodeClasses[v] >= 0) {
+            fill = Color::rgb(colormaps::categoryArgb(in.nodeClasses[v]) & 0xffffffu);
+            ng.data.push_back({"class", std::to_string(in.nodeClasses[v])});
+        }
+        ng.add(Circle{at(v), nodeR, fill, Stroke{colors.nodeOutline, std::max(0.3f, nodeR / 5), {}}});
         if (!in.nodeLabels.empty() && !in.nodeLabels[v].empty() && nodeR >= 4.0f) {
             Text t;
             t.pos = at(v);
@@ -194,6 +204,34 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
         Group& bar = s.addLayer("colorbar-layer");
         addColorBar(bar, kMargin + size * 0.2f, kMargin + size + 6, size * 0.6f, ga->maxEdge,
                     in.metricName + " (edge, max " + tickText(ga->maxEdge) + ")", colors);
+    }
+    if (classCount > 0) {
+        // "predicted class: ● 0  ● 1  ● 2 …" centred under the graph (and its colour bar).
+        Group& legend = s.addLayer("class-legend");
+        const float y = s.height - kMargin - kLegendHeight / 2 + 4;
+        const int shown = std::min<int32_t>(classCount, 16);
+        const float step = 28.0f, labelWidth = 6.0f * float(in.classLegend.size()) + 8.0f;
+        float x = kMargin + size / 2 - (labelWidth + step * float(shown)) / 2;
+        Text label;
+        label.pos = {x, y + 3};
+        label.text = in.classLegend + ":";
+        label.size = 9;
+        label.color = colors.text;
+        legend.add(label);
+        x += labelWidth;
+        for (int32_t k = 0; k < shown; ++k) {
+            Group& swatch = legend.addGroup("class");
+            swatch.data.push_back({"class", std::to_string(k)});
+            swatch.add(Circle{{x + 4, y}, 4.0f, Color::rgb(colormaps::categoryArgb(k) & 0xffffffu),
+                              Stroke{colors.nodeOutline, 0.5f, {}}});
+            Text t;
+            t.pos = {x + 11, y + 3};
+            t.text = std::to_string(k);
+            t.size = 9;
+            t.color = colors.text;
+            swatch.add(t);
+            x += step;
+        }
     }
     return s;
 }

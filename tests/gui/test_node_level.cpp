@@ -16,6 +16,9 @@
 #include <fstream>
 #include <random>
 
+#include "ColorMaps.h"
+#include "ExportDialog.h"
+#include "GraphCanvas.h"
 #include "HeadAnalysisView.h"
 #include "Inspection.h"
 #include "MainWindow.h"
@@ -24,6 +27,7 @@
 #include "checkpoint/SafeTensors.h"
 #include "jobs/JobRunner.h"
 #include "model/GraphTransformer.h"
+#include "scene/SvgWriter.h"
 
 using gts::MainWindow;
 
@@ -324,6 +328,49 @@ private slots:
         QCOMPARE(panel->tokenSeriesMarked(), node);
         const double shown = panel->tokenSeries()[size_t(node)];
         QVERIFY(std::abs(shown - (classes ? mine.bars[size_t(argmax(node))].value : mine.bars[0].value)) < 1e-6);
+        if (classes) {
+            // The canvas fills each node with its predicted class's colour (read back from the
+            // frame inside each disc; a share sit under the overlay, a neighbour or a label), and
+            // the overlay's toggle takes the colours away; an exported figure carries them.
+            const std::vector<int32_t>& nc = in->nodeClasses();
+            QCOMPARE(nc.size(), size_t(d.graph->nodeCount()));
+            for (int64_t i = 0; i < out.dim(0); ++i) QCOMPARE(nc[size_t(i)], argmax(i));
+            QCOMPARE(in->nodeClassCount(), int(k));
+            gts::GraphCanvas* canvas = w.canvas();
+            const auto matching = [&] {
+                const QImage frame = canvas->grabFramebuffer();
+                const double dpr = frame.devicePixelRatio(), r = 0.7 * canvas->nodeRadiusPx();
+                int hits = 0;
+                for (size_t v = 0; v < nc.size(); ++v) {
+                    // Inside the disc but off its centre, where the node's label is drawn.
+                    const QPointF c = canvas->nodeScreenPos(gts::NodeId(v));
+                    bool hit = false;
+                    for (const QPointF off : {QPointF(r, 0), QPointF(-r, 0), QPointF(0, r), QPointF(0, -r)}) {
+                        const QPoint at = ((c + off) * dpr).toPoint();
+                        if (!frame.rect().contains(at)) continue;
+                        const QColor got = frame.pixelColor(at), want = gts::colormaps::categoryColor(nc[v]);
+                        hit = hit || std::abs(got.red() - want.red()) + std::abs(got.green() - want.green()) +
+                                             std::abs(got.blue() - want.blue()) <= 12;
+                    }
+                    hits += hit;
+                }
+                return double(hits) / double(nc.size());
+            };
+            const double shown = matching();
+            qInfo("nodes drawn in their class colour: %.3f", shown);
+            QVERIFY2(shown >= 0.6, qPrintable(QStringLiteral("%1 of the nodes in their class colour").arg(shown)));
+            const gts::scene::Scene figure = gts::currentGraphFigure(*in, gts::scene::Theme::Paper, 480.0f);
+            const std::string svg = gts::scene::toSvg(figure);
+            QVERIFY(svg.find("data-class=\"" + std::to_string(nc[0]) + "\"") != std::string::npos);
+            QVERIFY(svg.find("predicted class:") != std::string::npos);
+            in->setNodeClassesShown(false);
+            const double hidden = matching();
+            qInfo("with the toggle off: %.3f", hidden);
+            QVERIFY2(hidden < 0.1, qPrintable(QStringLiteral("%1 still in class colours").arg(hidden)));
+            QVERIFY(gts::scene::toSvg(gts::currentGraphFigure(*in, gts::scene::Theme::Paper, 480.0f)).find("data-class") ==
+                    std::string::npos);
+            in->setNodeClassesShown(true);
+        }
         w.grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/node-level-%1.png").arg(model));
     }
 

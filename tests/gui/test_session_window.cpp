@@ -315,6 +315,47 @@ private slots:
 
     /// `gtscope-cli session create --seed 3` writes the seed and options the window tokenizes
     /// with, so its session opens with the CLI's run and none of its own.
+    /// A node classifier (community-gps): its predicted classes fill the nodes; turning that off
+    /// is part of the saved view, and the reopened session (model there) has the classes back
+    /// from the saved run with the toggle as it was.
+    void aNodeClassifierSessionKeepsItsClassesToggle() {
+        QTemporaryDir dir;
+        const QString res = gts::resourceDir();
+        const QString model = res + QStringLiteral("/models/community-gps");
+        const QString graph = res + QStringLiteral("/graphs/communities-gps.graphml");
+        if (!QFileInfo::exists(model + QStringLiteral("/config.json")) || !QFileInfo::exists(graph))
+            QSKIP("the community-gps demo is not shipped in this tree");
+        const QString path = dir.filePath(QStringLiteral("communities.gtscope"));
+        std::vector<int32_t> classes;
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.openGraph(graph, /*quiet=*/true));
+            QSignalSpy ran(&w, &MainWindow::runFinished);
+            w.openModel(model, /*quiet=*/true);
+            QVERIFY(ran.wait(30000));
+            QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().layout && w.jobRunner()->active() == 0, 30000);
+            classes = w.inspection()->nodeClasses();
+            QCOMPARE(classes.size(), w.graph()->nodeCount());
+            QVERIFY(w.inspection()->nodeClassesShown());
+            w.inspection()->setNodeClassesShown(false);
+            QSignalSpy saved(&w, &MainWindow::sessionSaved);
+            QVERIFY(w.saveSession(path));
+            QVERIFY(saved.wait(30000));
+        }
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy modelLoaded(&w, &MainWindow::modelLoaded);
+        QVERIFY(w.openSession(path, /*quiet=*/true));
+        QTRY_VERIFY_WITH_TIMEOUT(modelLoaded.count() > 0, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().result != nullptr && w.jobRunner()->active() == 0, 30000);
+        QCOMPARE(w.runJobsStarted(), uint64_t{0});
+        QVERIFY(w.inspection()->nodeClasses() == classes);
+        QVERIFY(!w.inspection()->nodeClassesShown());
+    }
+
     void aSessionFromTheCliOpensWithoutARun() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("caffeine.gtscope"));

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import torch
@@ -77,6 +78,19 @@ def main():
     check(len(shown) == len(run["predicted"]) and all(
         ln.split("-> class ")[1].split()[0] == str(c) for ln, c in zip(shown, run["predicted"])),
         "text output: one '-> class C (p ...)' per node, the predicted class")
+    # A rendered figure fills each node with its predicted class (data-class on its group).
+    with tempfile.TemporaryDirectory() as tmp:
+        def node_classes(*extra):
+            path = os.path.join(tmp, "figure.svg")
+            cli("render", MODEL, DEMO, "--view", "graph-attention", *extra, "-o", path)
+            groups = [g for g in ET.parse(path).iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"]
+            return {int(g.get("data-node")): g.get("data-class") for g in groups}
+        drawn = node_classes()
+        check(len(drawn) == len(run["predicted"]) and all(
+            drawn[i] == str(c) for i, c in enumerate(run["predicted"])),
+            "render: every node's data-class is its predicted class")
+        check(all(c is None for c in node_classes("--no-node-classes").values()),
+              "render --no-node-classes: no class fills")
     demo_acc = float((out.argmax(1) == np.array(demo["community"])).mean())
     check(abs(demo_acc - summary["demo_accuracy_cli"]) <= ACCURACY_TOLERANCE,
           f"demo graph accuracy {demo_acc:.4f}, card {summary['demo_accuracy_cli']:.4f}")

@@ -103,3 +103,34 @@ TEST(ViewsGraph, MismatchedInputIsAClearError) {
     g.ga.edge.pop_back();
     EXPECT_THROW(buildGraphAttention(g.input(), Theme::Paper), std::invalid_argument);
 }
+
+TEST(ViewsGraph, NodeClassesFillNodesWithALegend) {
+    // Okabe & Ito's palette without black, grey last; repeats after 8.
+    EXPECT_EQ(colormaps::categoryArgb(0), 0xffe69f00u);
+    EXPECT_EQ(colormaps::categoryArgb(1), 0xff56b4e9u);
+    EXPECT_EQ(colormaps::categoryArgb(9), colormaps::categoryArgb(1));
+    Fixture f;
+    GraphFigureInput in = f.input();
+    in.nodeClasses = {2, 0, -1, 2};  // node 2 has no prediction (pruned)
+    const std::string svg = toSvg(buildGraphAttention(in, Theme::Paper, 200));
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(svg.c_str()));
+    // The node's own disc (its last circle; a halo comes first) takes its class colour.
+    auto fill = [&](int v) {
+        const auto circles = doc.select_nodes(("//g[@class='node'][@data-node='" + std::to_string(v) + "']/circle").c_str());
+        return std::string(circles[circles.size() - 1].node().attribute("fill").value());
+    };
+    EXPECT_EQ(fill(0), "#009e73");
+    EXPECT_EQ(fill(1), "#e69f00");
+    EXPECT_EQ(fill(2), "#e9e9e9");  // the plain node fill: 10 % from white to #202020
+    EXPECT_EQ(fill(3), "#009e73");
+    EXPECT_STREQ(doc.select_node("//g[@class='node'][@data-node='3']").node().attribute("data-class").value(), "2");
+    EXPECT_FALSE(doc.select_node("//g[@class='node'][@data-node='2']").node().attribute("data-class"));
+    // A legend swatch for classes 0..2 under the colour bar, named.
+    const auto swatches = doc.select_nodes("//g[@class='class']");
+    ASSERT_EQ(swatches.size(), 3u);
+    EXPECT_STREQ(swatches[1].node().child("circle").attribute("fill").value(), "#56b4e9");
+    EXPECT_NE(svg.find("predicted class:"), std::string::npos);
+    in.nodeClasses.pop_back();
+    EXPECT_THROW(buildGraphAttention(in, Theme::Paper), std::invalid_argument);
+}
