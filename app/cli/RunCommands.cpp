@@ -87,7 +87,7 @@ std::vector<SequenceInput> readIdsFile(const std::string& path) {
     json j;
     try {
         j = json::parse(readText(path));
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a huge number
         throw io::ParseError(path, 0, std::string("not JSON: ") + e.what());
     }
     auto sequence = [&](const json& ids, const std::string& where) {

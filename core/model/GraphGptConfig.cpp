@@ -295,7 +295,7 @@ GraphGptConfig parseGraphGptConfigText(std::string_view text, const std::string&
     json root;
     try {
         root = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a huge number
         throw io::ParseError(source, 0, std::string("not JSON: ") + e.what());
     }
     return parseGraphGptConfig(root, source);
@@ -342,7 +342,7 @@ TokenizeOptions parseTokenizationJson(std::string_view text, const std::string& 
     json root;
     try {
         root = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a huge number
         throw io::ParseError(source, 0, std::string("not JSON: ") + e.what());
     }
     if (!root.is_object()) throw io::ParseError(source, 0, "tokenization is not a JSON object");

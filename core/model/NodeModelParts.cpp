@@ -130,7 +130,7 @@ ModelFiles findModelFiles(const fs::path& path) {
         throw io::FileError(f.configPath.string() + ": missing (a model needs its config.json)");
     try {
         f.config = json::parse(io::readFileBytes(f.configPath, kMaxConfigBytes));
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a huge number
         throw io::ParseError(f.configPath.string(), 0, std::string("not JSON: ") + e.what());
     }
     return f;

@@ -421,6 +421,12 @@ TEST(GraphGpsModelFolder, MissingFilesAreNamed) {
     EXPECT_NE(errorOf([&] { loadGraphGpsModel(dir); }).find("config.json: missing"),
               std::string::npos);
     EXPECT_FALSE(isNodeLevelModelPath(dir));
+    // A number past double's range: an error naming the file, not an escaped json exception.
+    std::ofstream(dir / "config.json") << R"({"model_type": "graphgps", "hidden_dim": 1e999})";
+    const std::string overflow = errorOf([&] { loadGraphGpsModel(dir); });
+    EXPECT_NE(overflow.find("config.json: not JSON"), std::string::npos) << overflow;
+    EXPECT_NE(overflow.find("number overflow"), std::string::npos) << overflow;
+    EXPECT_FALSE(isNodeLevelModelPath(dir));
     fs::remove_all(dir);
 }
 

@@ -163,6 +163,8 @@ TEST(GraphGptConfig, ValidationNamesTheField) {
     expectConfigError(small(R"("causal_attention": "yes")"), {"causal_attention", "true or false"});
     expectConfigError("[1, 2]", {"not a JSON object"});
     expectConfigError("{\"vocab_size\": ", {"not JSON"});
+    // A number past double's range is nlohmann's out_of_range, not a parse_error: still named.
+    expectConfigError("{\"hidden_size\": 1e999}", {"not JSON", "number overflow"});
 }
 
 TEST(GraphGptConfig, JsonRoundTrip) {
