@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 XVFB := xvfb-run -a -s "-screen 0 1600x1000x24"
 
-.PHONY: all deps deps-dev build run test test-asan fuzz bench clean bench-models
+.PHONY: all deps deps-dev build run test test-asan fuzz bench clean bench-models bench-node-level
 
 all: build
 
@@ -50,6 +50,13 @@ BENCH_MODELS_ARGS ?=
 bench-models: build
 	/usr/bin/python3 tests/bench/side_by_side.py --cli build/release/app/gtscope-cli \
 		--threads $(JOBS) --json build/bench-models/results.json $(BENCH_MODELS_ARGS)
+
+# The same for the node-level families (Graph Transformer, GraphGPS) against their references
+# (tests/bench/README.md); extra options via BENCH_NODE_LEVEL_ARGS, e.g. "--only c --repeat 3".
+BENCH_NODE_LEVEL_ARGS ?=
+bench-node-level: build
+	/usr/bin/python3 tests/bench/node_level.py --cli build/release/app/gtscope-cli \
+		--threads $(JOBS) --json build/bench-node-level/results.json $(BENCH_NODE_LEVEL_ARGS)
 
 # The Debian package (packaging/Packaging.cmake): build/release/gtscope_<version>_amd64.deb.
 .PHONY: package
