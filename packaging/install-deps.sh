@@ -12,6 +12,9 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-svg-dev libgl-dev libegl-dev
   # engine and file formats
   libeigen3-dev libtbb-dev libsqlite3-dev libpugixml-dev nlohmann-json3-dev zlib1g-dev
+  # LAPACK (dsyevr for positional encodings); at run time liblapack.so.3 is OpenBLAS's when
+  # libopenblas0-openmp is installed (listed below), the reference LAPACK otherwise
+  liblapack-dev
   # Dear ImGui (static, backends built in) and the stb headers it needs
   libimgui-dev libstb0
   # the GPU backend (core/backend/gl): EGL's surfaceless platform with Mesa (llvmpipe in CI);

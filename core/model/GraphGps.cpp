@@ -10,6 +10,7 @@
 #include <Eigen/Eigenvalues>
 #include <nlohmann/json.hpp>
 
+#include "graph/DenseEigen.h"
 #include "graph/RandomWalk.h"
 #include "graph/Spectral.h"
 #include "io/GraphIO.h"
@@ -489,12 +490,10 @@ GpsLapPeInput graphGpsLapPe(const Graph& g, int maxFreqs, GpsLaplacianNorm norm)
         lap = Eigen::MatrixXd::Identity(Eigen::Index(n), Eigen::Index(n)) -
               inv.asDiagonal() * a * inv.asDiagonal();
     }
-    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(lap);
-    if (solver.info() != Eigen::Success)
-        throw std::invalid_argument("LapPE: the eigendecomposition did not converge");
-    const Eigen::MatrixXd vectors =
-        canonicalEigenspaceBasis(solver.eigenvalues(), solver.eigenvectors());
+    // Only the smallest max_freqs pairs (and the rest of a repeated eigenvalue they reach into).
     const int take = int(std::min<size_t>(size_t(maxFreqs), n));
+    const DenseEigenpairs pairs = smallestSymmetricEigenpairs(lap, take);
+    const Eigen::MatrixXd vectors = canonicalEigenspaceBasis(pairs.values, pairs.vectors);
     float* v = out.eigvecs.mutableData();
     for (int c = 0; c < take; ++c) {
         const auto col = vectors.col(c);
@@ -507,7 +506,7 @@ GpsLapPeInput graphGpsLapPe(const Graph& g, int maxFreqs, GpsLaplacianNorm norm)
             }
         for (size_t i = 0; i < n; ++i)
             v[i * size_t(maxFreqs) + size_t(c)] = float(sign * col[Eigen::Index(i)]);
-        out.eigvals.mutableData()[c] = float(std::max(0.0, solver.eigenvalues()[c]));
+        out.eigvals.mutableData()[c] = float(std::max(0.0, pairs.values[c]));
     }
     return out;
 }
@@ -646,41 +645,51 @@ GpsRunResult runGraphGps(const GraphGpsModel& model, const Graph& g, const GpsRu
                 for (size_t hh = 0; hh < options.headMask[size_t(l)].size(); ++hh)
                     masked[hh] = options.headMask[size_t(l)][hh];
             const RowMatrix qkv = applyLinear(h, lw.inProj);  // [N, 3d]: q | k | v
+            // The present nodes are the queries and the keys. Per head, scores for a block of
+            // query rows are one matrix product Q_blk K_hᵀ, then a row softmax and P V_h.
             std::vector<uint32_t> keys;
             for (size_t j = 0; j < n; ++j)
                 if (alive[j]) keys.push_back(uint32_t(j));
+            const Eigen::Index keyCount = Eigen::Index(keys.size());
+            std::vector<RowMatrix> headK(static_cast<size_t>(heads)), headV(static_cast<size_t>(heads));
+            for (int hh = 0; hh < heads; ++hh) {
+                headK[size_t(hh)].resize(keyCount, dk);
+                headV[size_t(hh)].resize(keyCount, dk);
+                for (Eigen::Index p = 0; p < keyCount; ++p) {
+                    headK[size_t(hh)].row(p) = qkv.row(keys[size_t(p)]).segment(d + Eigen::Index(hh) * dk, dk);
+                    headV[size_t(hh)].row(p) = qkv.row(keys[size_t(p)]).segment(2 * d + Eigen::Index(hh) * dk, dk);
+                }
+            }
             RowMatrix out = RowMatrix::Zero(Eigen::Index(n), Eigen::Index(d));
             float* captured = cap.attention.size() ? cap.attention.mutableData() : nullptr;
-            tbb::parallel_for(
-                tbb::blocked_range<size_t>(0, n), [&](const tbb::blocked_range<size_t>& r) {
-                    std::vector<float> weights(keys.size());
-                    for (size_t i = r.begin(); i != r.end(); ++i) {
-                        if (!alive[i]) continue;
-                        for (int hh = 0; hh < heads; ++hh) {
-                            const Eigen::Index q0 = Eigen::Index(hh) * dk, k0 = d + q0,
-                                               v0 = 2 * d + q0;
-                            float top = -std::numeric_limits<float>::infinity();
-                            for (size_t p = 0; p < keys.size(); ++p) {
-                                const float s = qkv.row(Eigen::Index(i))
-                                                    .segment(q0, dk)
-                                                    .dot(qkv.row(keys[p]).segment(k0, dk)) *
-                                                invSqrtDk;
-                                weights[p] = s;
-                                top = std::max(top, s);
-                            }
-                            float z = 0.0f;
-                            for (float& s : weights) z += (s = std::exp(s - top));
-                            for (size_t p = 0; p < keys.size(); ++p) {
-                                weights[p] /= z;
-                                if (captured)
-                                    captured[(size_t(hh) * n + i) * n + keys[p]] = weights[p];
-                                if (!masked[size_t(hh)])
-                                    out.row(Eigen::Index(i)).segment(q0, dk) +=
-                                        weights[p] * qkv.row(keys[p]).segment(v0, dk);
-                            }
+            constexpr Eigen::Index kQueryBlock = 64;
+            const Eigen::Index blocks = (keyCount + kQueryBlock - 1) / kQueryBlock;
+            tbb::parallel_for(tbb::blocked_range<Eigen::Index>(0, blocks * heads), [&](const auto& r) {
+                RowMatrix q, scores;
+                for (Eigen::Index task = r.begin(); task != r.end(); ++task) {
+                    const int hh = int(task % heads);
+                    const Eigen::Index first = (task / heads) * kQueryBlock;
+                    const Eigen::Index rows = std::min(kQueryBlock, keyCount - first);
+                    q.resize(rows, dk);
+                    for (Eigen::Index b = 0; b < rows; ++b)
+                        q.row(b) = qkv.row(keys[size_t(first + b)]).segment(Eigen::Index(hh) * dk, dk);
+                    scores.noalias() = (q * headK[size_t(hh)].transpose()) * invSqrtDk;  // [rows, keyCount]
+                    for (Eigen::Index b = 0; b < rows; ++b) {
+                        auto row = scores.row(b);
+                        const float top = row.maxCoeff();
+                        row = (row.array() - top).exp();
+                        row /= row.sum();
+                        if (captured) {
+                            float* dst = captured + (size_t(hh) * n + keys[size_t(first + b)]) * n;
+                            for (Eigen::Index p = 0; p < keyCount; ++p) dst[keys[size_t(p)]] = row[p];
                         }
                     }
-                });
+                    if (masked[size_t(hh)]) continue;
+                    const RowMatrix mixed = scores * headV[size_t(hh)];  // [rows, dk]
+                    for (Eigen::Index b = 0; b < rows; ++b)
+                        out.row(keys[size_t(first + b)]).segment(Eigen::Index(hh) * dk, dk) = mixed.row(b);
+                }
+            });
             RowMatrix global = h + applyLinear(out, lw.outProj);
             applyNorm(global, *lw.norm1Attn, c.norm, alive);
             sum += global;

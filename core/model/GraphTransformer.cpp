@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/Algorithms.h"
+#include "graph/DenseEigen.h"
 #include "graph/Spectral.h"
 #include "model/NodeModelParts.h"
 #include "model/Run.h"
@@ -532,13 +533,10 @@ Tensor laplacianPositionalEncoding(const Graph& g, int k) {
     const Eigen::VectorXd invSqrtDeg = a.rowwise().sum().cwiseMax(1.0).cwiseSqrt().cwiseInverse();
     const Eigen::MatrixXd lap = Eigen::MatrixXd::Identity(Eigen::Index(n), Eigen::Index(n)) -
                                 invSqrtDeg.asDiagonal() * a * invSqrtDeg.asDiagonal();
-    // Eigenvalues come in ascending order.
-    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(lap);
-    if (solver.info() != Eigen::Success)
-        throw std::invalid_argument("LapPE: the eigendecomposition did not converge");
-    const Eigen::MatrixXd vectors =
-        canonicalEigenspaceBasis(solver.eigenvalues(), solver.eigenvectors());
+    // The trivial pair and the k after it (and the rest of a repeated eigenvalue they reach into).
     const int take = int(std::min<size_t>(size_t(k), n - 1));
+    const DenseEigenpairs pairs = smallestSymmetricEigenpairs(lap, take + 1);
+    const Eigen::MatrixXd vectors = canonicalEigenspaceBasis(pairs.values, pairs.vectors);
     float* o = out.mutableData();
     for (int c = 0; c < take; ++c) {
         const auto col = vectors.col(c + 1);
