@@ -1070,6 +1070,7 @@ void GraphCanvas::drawOverlay() {
                 ImGui::SameLine(0, 3);
                 ImGui::Text("%d", c);
             }
+            if (classCount > 8) ImGui::TextDisabled("%d classes: the 8 colours repeat", classCount);
         }
     }
     // Level of detail: say what a dense view leaves out.

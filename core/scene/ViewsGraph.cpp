@@ -232,6 +232,14 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
             swatch.add(t);
             x += step;
         }
+        if (classCount > 8) {
+            Text note;
+            note.pos = {x + 4, y + 3};
+            note.text = "(" + std::to_string(classCount) + " classes; colours repeat)";
+            note.size = 8;
+            note.color = colors.text;
+            legend.add(note);
+        }
     }
     return s;
 }

@@ -131,6 +131,10 @@ TEST(ViewsGraph, NodeClassesFillNodesWithALegend) {
     ASSERT_EQ(swatches.size(), 3u);
     EXPECT_STREQ(swatches[1].node().child("circle").attribute("fill").value(), "#56b4e9");
     EXPECT_NE(svg.find("predicted class:"), std::string::npos);
+    EXPECT_EQ(svg.find("colours repeat"), std::string::npos);
+    // Past 8 classes the palette repeats, and the legend says so.
+    in.nodeClasses = {9, 0, -1, 2};
+    EXPECT_NE(toSvg(buildGraphAttention(in, Theme::Paper, 200)).find("(10 classes; colours repeat)"), std::string::npos);
     in.nodeClasses.pop_back();
     EXPECT_THROW(buildGraphAttention(in, Theme::Paper), std::invalid_argument);
 }
