@@ -13,7 +13,9 @@
 #include "graph/DenseEigen.h"
 #include "graph/RandomWalk.h"
 #include "graph/Spectral.h"
+#include "graph/AttrNames.h"
 #include "io/GraphIO.h"
+#include "io/OgbFeatures.h"
 #include "model/NodeModelParts.h"
 #include "model/Run.h"
 
@@ -46,15 +48,23 @@ constexpr double kSignTieTolerance = 1e-6;
 // Config ------------------------------------------------------------------------------------
 
 GtInputSpec parseNodeOrEdgeInput(const json& j, const std::string& field, bool edge,
-                                 GpsEdgeKind* edgeKind, const std::string& source) {
+                                 GpsEdgeKind* edgeKind, bool* nodeOgbAtom, const std::string& source) {
     if (!j.is_object()) configError(source, "\"" + field + "\" must be an object");
     GtInputSpec in;
     const size_t kind = choiceField(j, field + ".kind", source,
-                                    edge ? std::vector<std::string>{"embedding", "linear", "dummy"}
-                                         : std::vector<std::string>{"embedding", "linear"},
+                                    edge ? std::vector<std::string>{"embedding", "linear", "dummy", "ogb_bond"}
+                                         : std::vector<std::string>{"embedding", "linear", "ogb_atom"},
                                     "");
     if (edge) *edgeKind = GpsEdgeKind(kind);
     if (edge && *edgeKind == GpsEdgeKind::Dummy) return in;
+    if ((edge && *edgeKind == GpsEdgeKind::OgbBond) || (!edge && kind == 2)) {
+        // OGB's encoders: every column of a discrete attribute (default "feat", what the
+        // molecule readers write), each through its own table.
+        if (!edge) *nodeOgbAtom = true;
+        in.kind = GtInputKind::Embedding;
+        in.attribute = stringField(j, "attribute", source, attr::kFeat);
+        return in;
+    }
     in.kind = kind == 0 ? GtInputKind::Embedding : GtInputKind::Linear;
     in.attribute = stringField(j, "attribute", source, "");
     if (in.attribute.empty()) configError(source, field + ".attribute: missing");
@@ -136,6 +146,36 @@ RowMatrix encodeInput(const AttrTable& table, size_t count, const GtInputSpec& s
     RowMatrix x(Eigen::Index(count), spec.width);
     for (size_t i = 0; i < count; ++i) readReals(col, i, spec, scope, x.row(Eigen::Index(i)).data());
     return applyLinear(x, w);
+}
+
+/// OGB's AtomEncoder / BondEncoder: rows [count, width] as the sum over the attribute's columns
+/// k of tables[k].row(value_k); a missing value or one outside a table is named.
+RowMatrix encodeOgb(const AttrTable& table, size_t count, const std::string& attribute,
+                    const std::vector<Tensor>& tables, const char* scope) {
+    const AttrColumn* col = table.find(attribute);
+    if (!col)
+        throw std::invalid_argument(std::string("the graph has no ") + scope + " attribute \"" + attribute +
+                                    "\" (the model's OGB " + scope + " features)");
+    if (col->kind != AttrKind::Discrete || col->width != tables.size())
+        throw std::invalid_argument(std::string(scope) + " attribute \"" + attribute + "\" is " +
+                                    attrKindName(col->kind) + " of width " + std::to_string(col->width) +
+                                    "; the model reads OGB's " + std::to_string(tables.size()) +
+                                    " discrete features (as the molecule readers write them)");
+    RowMatrix out = RowMatrix::Zero(Eigen::Index(count), tables.empty() ? 0 : tables[0].dim(1));
+    for (size_t i = 0; i < count; ++i) {
+        if (!col->has(i))
+            throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) + " has no value for attribute \"" +
+                                        attribute + "\"");
+        for (size_t k = 0; k < tables.size(); ++k) {
+            const int64_t v = col->intAt(i, uint32_t(k));
+            if (v < 0 || v >= tables[k].dim(0))
+                throw std::invalid_argument(std::string(scope) + " " + std::to_string(i) + ": OGB feature " +
+                                            std::to_string(k) + " is " + std::to_string(v) + ", outside 0.." +
+                                            std::to_string(tables[k].dim(0) - 1));
+            out.row(Eigen::Index(i)) += tables[k].matrix().row(v);
+        }
+    }
+    return out;
 }
 
 /// The LapPE DeepSet (laplace_pos_encoder.py) on eigvecs [N, F] / eigvals [F] → [N, dim_pe].
@@ -244,10 +284,10 @@ GraphGpsConfig parseGraphGpsConfig(const json& j, const std::string& source) {
         configError(source, "head_layers " + std::to_string(c.headLayers) + " halves hidden_dim " +
                                 std::to_string(c.hiddenDim) + " below 1");
     if (!j.contains("node_input")) configError(source, "missing field \"node_input\"");
-    c.nodeInput = parseNodeOrEdgeInput(j["node_input"], "node_input", false, nullptr, source);
+    c.nodeInput = parseNodeOrEdgeInput(j["node_input"], "node_input", false, nullptr, &c.nodeOgbAtom, source);
     if (j.contains("edge_input")) {
         GpsEdgeKind kind{};
-        c.edgeInput = parseNodeOrEdgeInput(j["edge_input"], "edge_input", true, &kind, source);
+        c.edgeInput = parseNodeOrEdgeInput(j["edge_input"], "edge_input", true, &kind, nullptr, source);
         c.edgeKind = kind;
     } else if (c.local != GpsLocalModel::None) {
         configError(source,
@@ -299,6 +339,8 @@ int64_t GraphGpsWeights::parameterCount() const {
     };
     auto norm = [&](const GtNormWeights& n) { total += int64_t(n.weight.size() + n.bias.size()); };
     lin(nodeEncoder);
+    for (const auto* tables : {&atomTables, &bondTables})
+        for (const Tensor& t : *tables) total += int64_t(t.size());
     if (lapPe) {
         if (lapPe->rawNorm) norm(*lapPe->rawNorm);
         lin(lapPe->linearA);
@@ -332,7 +374,12 @@ GraphGpsWeights bindGraphGpsWeights(const std::map<std::string, Tensor>& tensors
     const std::string node =
         concat ? "encoder.node_encoder.encoder1.encoder" : "encoder.node_encoder.encoder";
     const int64_t d0 = c.nodeEmbeddingDim();
-    if (c.nodeInput.kind == GtInputKind::Embedding)
+    if (c.nodeOgbAtom) {
+        const std::string list = (concat ? "encoder.node_encoder.encoder1" : "encoder.node_encoder") +
+                                 std::string(".atom_embedding_list.");
+        for (size_t k = 0; k < ogb::kAtomFeatureDims.size(); ++k)
+            w.atomTables.push_back(b.need(list + std::to_string(k) + ".weight", {int64_t(ogb::kAtomFeatureDims[k]), d0}));
+    } else if (c.nodeInput.kind == GtInputKind::Embedding)
         w.nodeEncoder.weight = b.need(node + ".weight", {c.nodeInput.numEmbeddings, d0});
     else
         w.nodeEncoder = b.linear(node, d0, c.nodeInput.width);
@@ -390,6 +437,11 @@ GraphGpsWeights bindGraphGpsWeights(const std::map<std::string, Tensor>& tensors
                 break;
             case GpsEdgeKind::Dummy:
                 w.edgeEncoder = LinearWeights{b.need(e + ".weight", {1, d}), {}};
+                break;
+            case GpsEdgeKind::OgbBond:
+                for (size_t k = 0; k < ogb::kBondFeatureDims.size(); ++k)
+                    w.bondTables.push_back(b.need("encoder.edge_encoder.bond_embedding_list." + std::to_string(k) + ".weight",
+                                                  {int64_t(ogb::kBondFeatureDims[k]), d}));
                 break;
         }
     }
@@ -532,7 +584,8 @@ GpsRunResult runGraphGps(const GraphGpsModel& model, const Graph& g, const GpsRu
     // Input: [node encoder | LapPE | RWSE], [N, d].
     RowMatrix h = RowMatrix::Zero(Eigen::Index(n), Eigen::Index(d));
     const int d0 = c.nodeEmbeddingDim();
-    h.leftCols(d0) = encodeInput(g.nodeAttrs(), n, c.nodeInput, w.nodeEncoder, "node");
+    h.leftCols(d0) = c.nodeOgbAtom ? encodeOgb(g.nodeAttrs(), n, c.nodeInput.attribute, w.atomTables, "node")
+                                   : encodeInput(g.nodeAttrs(), n, c.nodeInput, w.nodeEncoder, "node");
     int col = d0;
     if (c.lapPe) {
         const int f = c.lapPe->maxFreqs;
@@ -576,7 +629,9 @@ GpsRunResult runGraphGps(const GraphGpsModel& model, const Graph& g, const GpsRu
             e.rowwise() = w.edgeEncoder->weight.matrix().row(0);
         } else {
             const RowMatrix perEdge =
-                encodeInput(g.edgeAttrs(), g.edgeCount(), c.edgeInput, *w.edgeEncoder, "edge");
+                *c.edgeKind == GpsEdgeKind::OgbBond
+                    ? encodeOgb(g.edgeAttrs(), g.edgeCount(), c.edgeInput.attribute, w.bondTables, "edge")
+                    : encodeInput(g.edgeAttrs(), g.edgeCount(), c.edgeInput, *w.edgeEncoder, "edge");
             e = RowMatrix(Eigen::Index(m), Eigen::Index(d));
             for (size_t k = 0; k < m; ++k) e.row(Eigen::Index(k)) = perEdge.row(msg.edge[k]);
         }

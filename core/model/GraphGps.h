@@ -23,7 +23,8 @@
 // channels of the graph, (x − mean) / √(var + 1e-5) · weight + bias.
 //
 // Input (network/gps_model.py FeatureEncoder, encoder/composed_encoders.py): the node encoder
-// (TypeDictNode: Embedding of a category; LinearNode: Linear of continuous features) gives width
+// (TypeDictNode: Embedding of a category; LinearNode: Linear of continuous features; Atom: OGB's
+// AtomEncoder, a sum of one Embedding per OGB atom feature) gives width
 // d − dim_pe(LapPE) − dim_pe(RWSE), concatenated in that order with
 //   LapPE (encoder/laplace_pos_encoder.py, DeepSet): per node and eigenvector f the pair
 //     (v_f[i], λ_f), NaN-padded when the graph has fewer than max_freqs nodes; NaNs set to 0,
@@ -39,9 +40,10 @@
 //   RWSE (encoder/kernel_pos_encoder.py): diag((D⁻¹A)^k), k = 1..steps (graph/RandomWalk.h, on
 //     the undirected view), optional raw BatchNorm1d(steps), pe_encoder Linear(steps, dim_pe)
 //     ("linear") or [Linear, ReLU] × layers ("mlp").
-// Edge input (needed by GINE and GatedGCN): TypeDictEdge (Embedding), LinearEdge (Linear) or
-// DummyEdge (Embedding(1, d), every edge category 0). Messages: an undirected edge {u, v} gives
-// u→v and v→u, each with its own edge state (PyG's undirected edge_index); a directed edge one;
+// Edge input (needed by GINE and GatedGCN): TypeDictEdge (Embedding), LinearEdge (Linear),
+// Bond (OGB's BondEncoder, a sum over the 3 bond features) or DummyEdge (Embedding(1, d), every
+// edge category 0). Messages: an undirected edge {u, v} gives u→v and v→u, each with its own
+// edge state (PyG's undirected edge_index); a directed edge one;
 // a self loop one.
 // Output ("head"): "san_graph" — head/san_graph.py's MLP (FC_layers: d, d/2, …, d/2^L, outputs;
 // ReLU between, L = head_layers); a graph task pools the nodes (mean, add or max) first, a node
@@ -78,7 +80,7 @@ inline constexpr const char* kGraphGpsType = "graphgps";
 
 enum class GpsLocalModel : uint8_t { None, Gine, GatedGcn };
 enum class GpsGlobalModel : uint8_t { None, Transformer };
-enum class GpsEdgeKind : uint8_t { Embedding, Linear, Dummy };
+enum class GpsEdgeKind : uint8_t { Embedding, Linear, Dummy, OgbBond };
 enum class GpsLaplacianNorm : uint8_t { None, Sym };
 enum class GpsHead : uint8_t { SanGraph, InductiveNode };
 
@@ -106,8 +108,10 @@ struct GpsRwseConfig {
 ///    "num_outputs": 1, "objective": "regression"|"classification"|"multilabel" (default
 ///    regression), "head": "san_graph"|"inductive_node", "head_layers": 2,
 ///    "node_input": {"kind": "embedding", "attribute": "type", "column": 0,
-///                   "num_embeddings": 10, "offset": 0}   or {"kind": "linear", "width": 3, ...},
-///    "edge_input": {"kind": "embedding"|"linear"|"dummy", "attribute": ..., ...} (with an MPNN),
+///                   "num_embeddings": 10, "offset": 0}   or {"kind": "linear", "width": 3, ...}
+///                   or {"kind": "ogb_atom", "attribute": "feat" (default)},
+///    "edge_input": {"kind": "embedding"|"linear"|"dummy"|"ogb_bond", "attribute": ..., ...}
+///                  (with an MPNN; ogb_bond: OGB's BondEncoder over the 3 bond features),
 ///    "lap_pe": {"dim_pe": 8, "max_freqs": 10, "layers": 2, "post_layers": 0,
 ///               "raw_norm": "none"|"batchnorm", "laplacian_norm": "none"|"sym"} (optional),
 ///    "rwse": {"dim_pe": 8, "steps": 16, "model": "linear"|"mlp", "layers": 2,
@@ -128,6 +132,9 @@ struct GraphGpsConfig {
     GpsHead head = GpsHead::SanGraph;
     int headLayers = 2;  ///< san_graph: L (L + 1 Linears); inductive_node: the Linears (>= 1)
     GtInputSpec nodeInput;
+    /// node_input "ogb_atom": OGB's AtomEncoder (GraphGym's "Atom"), one Embedding per column of
+    /// the attribute's 9 OGB atom features (io/OgbFeatures.h), summed.
+    bool nodeOgbAtom = false;
     std::optional<GpsEdgeKind> edgeKind;  ///< set when the config has edge_input
     GtInputSpec edgeInput;                ///< attribute / column / width (not for Dummy)
     std::optional<GpsLapPeConfig> lapPe;
@@ -178,6 +185,8 @@ struct GpsLayerWeights {
 ///     LapPE: linear_A.*, pe_encoder.{1,3,..}.*, post_mlp.{0,2,..}.*, raw_norm.* (BatchNorm)
 ///     RWSE:  pe_encoder.weight/.bias ("linear") or pe_encoder.{0,2,..}.* ("mlp"), raw_norm.*
 ///   encoder.edge_encoder.encoder.weight (+ .bias for LinearEdge)
+///   ogb_atom: (encoder.node_encoder. | .encoder1.)atom_embedding_list.{0..8}.weight [dims_i, d0]
+///   ogb_bond: encoder.edge_encoder.bond_embedding_list.{0..2}.weight [dims_i, d]
 ///   layers.{l}.local_model.nn.{0,2}.*, layers.{l}.local_model.eps          (GINE)
 ///   layers.{l}.local_model.{A,B,C,D,E}.*, .bn_node_x.*, .bn_edge_e.*       (GatedGCN)
 ///   layers.{l}.self_attn.in_proj_weight, .in_proj_bias, .out_proj.weight/.bias
@@ -192,6 +201,8 @@ struct GraphGpsWeights {
     std::optional<GpsLapPeWeights> lapPe;
     std::optional<GpsRwseWeights> rwse;
     std::optional<LinearWeights> edgeEncoder;
+    /// ogb_atom / ogb_bond: one table per feature column (OGB's feature dims), summed.
+    std::vector<Tensor> atomTables, bondTables;
     std::vector<GpsLayerWeights> layers;
     std::vector<LinearWeights> head;
 

@@ -165,15 +165,30 @@ class RWSENodeEncoder(nn.Module):
         return self.pe_encoder(rw)
 
 
+# OGB's molecule feature sizes (ogb/utils/features.py: the allowable lists, each with its "misc"
+# entry): atomic number, chirality, degree, formal charge, hydrogens, radical electrons,
+# hybridization, aromatic, in ring; bond type, stereo, conjugated.
+OGB_ATOM_DIMS = [119, 5, 12, 12, 10, 6, 6, 2, 2]
+OGB_BOND_DIMS = [5, 6, 2]
+
+
 class DatasetNodeEncoder(nn.Module):
-    """TypeDictNodeEncoder (Embedding of a category) or LinearNodeEncoder: `encoder`."""
+    """TypeDictNodeEncoder (Embedding of a category, `encoder`), LinearNodeEncoder (`encoder`)
+    or OGB's AtomEncoder (GraphGym's "Atom": one Embedding per feature column in
+    `atom_embedding_list`, summed)."""
 
     def __init__(self, spec, width):
         super().__init__()
-        self.encoder = (nn.Embedding(spec["num_embeddings"], width) if spec["kind"] == "embedding"
-                        else nn.Linear(spec["width"], width))
+        self.kind = spec["kind"]
+        if self.kind == "ogb_atom":
+            self.atom_embedding_list = nn.ModuleList([nn.Embedding(n, width) for n in OGB_ATOM_DIMS])
+        else:
+            self.encoder = (nn.Embedding(spec["num_embeddings"], width) if self.kind == "embedding"
+                            else nn.Linear(spec["width"], width))
 
     def forward(self, x):
+        if self.kind == "ogb_atom":
+            return sum(emb(x[:, k]) for k, emb in enumerate(self.atom_embedding_list))
         return self.encoder(x)
 
 
@@ -208,7 +223,9 @@ class EdgeEncoder(nn.Module):
     def __init__(self, spec, d):
         super().__init__()
         self.kind = spec["kind"]
-        if self.kind == "embedding":
+        if self.kind == "ogb_bond":  # OGB's BondEncoder (GraphGym's "Bond")
+            self.bond_embedding_list = nn.ModuleList([nn.Embedding(n, d) for n in OGB_BOND_DIMS])
+        elif self.kind == "embedding":
             self.encoder = nn.Embedding(spec["num_embeddings"], d)
         elif self.kind == "linear":
             self.encoder = nn.Linear(spec["width"], d)
@@ -216,6 +233,8 @@ class EdgeEncoder(nn.Module):
             self.encoder = nn.Embedding(1, d)
 
     def forward(self, e, count):
+        if self.kind == "ogb_bond":
+            return sum(emb(e[:, k]) for k, emb in enumerate(self.bond_embedding_list))
         if self.kind == "dummy":
             return self.encoder(torch.zeros(count, dtype=torch.long))
         return self.encoder(e)

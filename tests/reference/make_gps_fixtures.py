@@ -85,6 +85,13 @@ FIXTURES = [
                 "edge_input": {"kind": "dummy"},
                 "lap_pe": {"dim_pe": 4, "max_freqs": 6, "layers": 2, "laplacian_norm": "none"}},
      "keep": [None, [0, 1, 2, 3, 4, 6, 7, 8]]},
+    # GraphGPS's molecule configs (ogbg-molhiv/molpcba, PCQM4Mv2): OGB's Atom and Bond encoders.
+    {"name": "ogb_atom_bond_rwse", "seed": 28, "graph": TWO_RINGS,
+     "config": {"local_gnn": "gine", "global_attention": "transformer", "norm": "batch",
+                "task": "graph", "readout": "mean", "num_outputs": 1,
+                "node_input": {"kind": "ogb_atom"}, "edge_input": {"kind": "ogb_bond"},
+                "rwse": {"dim_pe": 4, "steps": 6, "model": "linear", "raw_norm": "batchnorm"}},
+     "keep": [None, [0, 1, 2, 3, 4, 5, 6, 8]]},
     {"name": "small_padded_lappe", "seed": 26, "graph": SQUARE,
      "config": {"local_gnn": "gine", "global_attention": "transformer", "norm": "batch",
                 "task": "graph", "readout": "mean", "num_outputs": 1,
@@ -114,6 +121,13 @@ def randomize(model, gen):
             else:
                 owner = model.get_submodule(name.rsplit(".", 1)[0])
                 fan_in = p.shape[1] if not isinstance(owner, torch.nn.Embedding) else 1
+                # OGB's encoders sum one table per feature column: 9 (atoms) or 3 (bonds)
+                # tables of unit scale would give node states 3x larger, and layer 1's
+                # float32 attention would drift 1e-5 from float64 in the reference alone.
+                if ".atom_embedding_list." in name:
+                    fan_in = len(ref.OGB_ATOM_DIMS)
+                elif ".bond_embedding_list." in name:
+                    fan_in = len(ref.OGB_BOND_DIMS)
                 p.copy_(noise * fan_in ** -0.5)
     for name, b in model.named_buffers():
         with torch.no_grad():
@@ -165,7 +179,11 @@ def inputs(cfg, graph, gen):
     n, edges = graph["nodes"], graph["edges"]
     ni = cfg["node_input"]
     node_attrs, edge_attrs = {}, {}
-    if ni["kind"] == "embedding":
+    if ni["kind"] == "ogb_atom":
+        cats = torch.stack([torch.randint(0, n_k, (n,), generator=gen) for n_k in ref.OGB_ATOM_DIMS], dim=1)
+        node_attrs[ni.get("attribute", "feat")] = ("int", cats.tolist())
+        node_in = cats
+    elif ni["kind"] == "embedding":
         cats = torch.randint(0, ni["num_embeddings"], (n,), generator=gen)
         node_attrs[ni["attribute"]] = ("int", cats.tolist())
         node_in = cats
@@ -175,7 +193,11 @@ def inputs(cfg, graph, gen):
         node_in = x
     edge_vals = None
     ei = cfg.get("edge_input")
-    if ei and ei["kind"] == "embedding":
+    if ei and ei["kind"] == "ogb_bond":
+        cats = torch.stack([torch.randint(0, n_k, (len(edges),), generator=gen) for n_k in ref.OGB_BOND_DIMS], dim=1)
+        edge_attrs[ei.get("attribute", "feat")] = ("int", cats.tolist())
+        edge_vals = cats
+    elif ei and ei["kind"] == "embedding":
         cats = torch.randint(0, ei["num_embeddings"], (len(edges),), generator=gen)
         edge_attrs[ei["attribute"]] = ("int", cats.tolist())
         edge_vals = cats

@@ -191,7 +191,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, GraphGpsFixture, ::testing::ValuesIn(fixtureN
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 TEST(GraphGpsFixtures, AllPresent) {
-    EXPECT_EQ(fixtureNames().size(), 7u);
+    EXPECT_EQ(fixtureNames().size(), 8u);
 }
 
 // keepNodes: a removed node's state and node-task row are zero; its attention row and column
@@ -428,6 +428,37 @@ TEST(GraphGpsModelFolder, MissingFilesAreNamed) {
     EXPECT_NE(overflow.find("number overflow"), std::string::npos) << overflow;
     EXPECT_FALSE(isNodeLevelModelPath(dir));
     fs::remove_all(dir);
+}
+
+// OGB's Atom and Bond encoders read the features the molecule readers write: on aspirin from
+// SMILES, a node's input embedding is the sum of its 9 feature rows (then RWSE beside it), and
+// a graph without OGB features is named.
+TEST(GraphGpsOgbEncoders, RunOnAMoleculeFromSmiles) {
+    const auto model = loadGraphGpsModel(kFixtures / "ogb_atom_bond_rwse");
+    ASSERT_TRUE(model->config.nodeOgbAtom);
+    ASSERT_EQ(model->weights.atomTables.size(), 9u);
+    ASSERT_EQ(model->weights.bondTables.size(), 3u);
+    const Graph mol = io::readGraphsFromText("CC(=O)Oc1ccccc1C(=O)O aspirin\n", io::Format::Smiles, "aspirin.smi").at(0);
+    const GpsRunResult r = runGraphGps(*model, mol, {});
+    ASSERT_EQ(r.output.size(), 1u);
+    EXPECT_TRUE(std::isfinite(r.output.data()[0]));
+    const AttrColumn& feat = *mol.nodeAttrs().find("feat");
+    const int64_t d0 = model->config.nodeEmbeddingDim();
+    for (size_t v : {size_t(0), size_t(4)}) {
+        for (int64_t c = 0; c < d0; ++c) {
+            double want = 0;
+            for (size_t k = 0; k < 9; ++k) {
+                const Tensor& t = model->weights.atomTables[k];
+                want += t.data()[size_t(feat.intAt(v, uint32_t(k))) * size_t(t.dim(1)) + size_t(c)];
+            }
+            EXPECT_NEAR(r.embeddings.data()[v * size_t(r.embeddings.dim(1)) + size_t(c)], want, 1e-5);
+        }
+    }
+    Graph plain(false);
+    plain.addNodes(3);
+    plain.addEdge(0, 1);
+    EXPECT_NE(errorOf([&] { runGraphGps(*model, plain, {}); }).find("the graph has no node attribute \"feat\""),
+              std::string::npos);
 }
 
 // A training run's folder: config.json beside <epoch>.ckpt (GraphGPS's naming) loads that file;
