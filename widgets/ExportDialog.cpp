@@ -55,8 +55,12 @@ scene::Scene currentGraphFigure(const Inspection& inspection, scene::Theme theme
         for (size_t i = 0; i < g.nodeCount(); ++i)
             if (symbol->has(i)) in.nodeLabels[i] = symbol->stringAt(i);
     }
-    if (inspection.nodeClassesShown() && inspection.nodeClasses().size() == g.nodeCount())
+    if (inspection.predictionFillShown() && inspection.nodeClasses().size() == g.nodeCount())
         in.nodeClasses = inspection.nodeClasses();
+    if (inspection.predictionFillShown() && inspection.nodeValues().size() == g.nodeCount()) {
+        in.nodeValues = inspection.nodeValues();
+        in.valueLegend = inspection.nodeValueName().toStdString();
+    }
     if (!inspection.graphOverlayName().isEmpty()) {
         in.metricName = inspection.graphOverlayName().toStdString();
     } else {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstring>
 #include <numbers>
@@ -79,6 +80,14 @@ void setRgba(uint8_t out[4], const QColor& c, float alpha = -1.0f) {
     out[1] = uint8_t(c.green());
     out[2] = uint8_t(c.blue());
     out[3] = uint8_t(std::lround(255.0f * std::clamp(alpha < 0 ? float(c.alphaF()) : alpha, 0.0f, 1.0f)));
+}
+
+/// The smallest and largest finite values (lo > hi when there are none).
+std::pair<float, float> finiteRange(const std::vector<float>& values) {
+    float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+    for (float v : values)
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    return {lo, hi};
 }
 
 ImU32 imColor(const QColor& c, float alpha = 1.0f) {
@@ -466,14 +475,24 @@ void GraphCanvas::rebuildInstances() {
         edges.push_back(inst);
     }
 
-    // A node classifier's predicted classes fill the nodes (Inspection::nodeClasses).
+    // A node classifier's predicted classes fill the nodes (Inspection::nodeClasses), or a node
+    // regressor's values in cividis over their range (Inspection::nodeValues).
     const std::vector<int32_t>& classes = inspection_->nodeClasses();
-    const bool byClass = inspection_->nodeClassesShown() && classes.size() == n;
+    const bool byClass = inspection_->predictionFillShown() && classes.size() == n;
+    const std::vector<float>& values = inspection_->nodeValues();
+    const auto [valueLo, valueHi] = finiteRange(values);
+    const bool byValue = !byClass && inspection_->predictionFillShown() && values.size() == n && valueLo <= valueHi;
     nodes.resize(n);
     for (size_t i = 0; i < n; ++i) {
         NodeInstance& inst = nodes[i];
         inst = {l.x[i], l.y[i], 1.0f, 1.2f, 0.0f, 0.0f, {}, {}, {}};
-        setRgba(inst.fill, byClass && classes[i] >= 0 ? colormaps::categoryColor(classes[i]) : nodeFill);
+        if (byClass && classes[i] >= 0)
+            setRgba(inst.fill, colormaps::categoryColor(classes[i]));
+        else if (byValue && std::isfinite(values[i]))
+            setRgba(inst.fill, colormaps::color(colormaps::ColorMap::Cividis,
+                                                valueHi > valueLo ? (values[i] - valueLo) / (valueHi - valueLo) : 0.5f));
+        else
+            setRgba(inst.fill, nodeFill);
         setRgba(inst.outline, nodeOutline);
         setRgba(inst.haloColor, base, 0.0f);
         if (hasAttention && ga.maxNode > 0) {
@@ -1057,8 +1076,8 @@ void GraphCanvas::drawOverlay() {
         ImGui::TextUnformatted("jump between components");
     }
     if (const int classCount = inspection_->nodeClassCount(); classCount > 0) {
-        bool shown = inspection_->nodeClassesShown();
-        if (ImGui::Checkbox("nodes: predicted class", &shown)) inspection_->setNodeClassesShown(shown);
+        bool shown = inspection_->predictionFillShown();
+        if (ImGui::Checkbox("nodes: predicted class", &shown)) inspection_->setPredictionFillShown(shown);
         if (shown) {
             ImDrawList* dl = ImGui::GetWindowDrawList();
             const float line = ImGui::GetTextLineHeight(), r = 0.4f * line;
@@ -1071,6 +1090,29 @@ void GraphCanvas::drawOverlay() {
                 ImGui::Text("%d", c);
             }
             if (classCount > 8) ImGui::TextDisabled("%d classes: the 8 colours repeat", classCount);
+        }
+    } else if (const auto& values = inspection_->nodeValues(); !values.empty()) {
+        const auto [lo, hi] = finiteRange(values);
+        bool shown = inspection_->predictionFillShown();
+        const QByteArray name = inspection_->nodeValueName().toUtf8();
+        if (ImGui::Checkbox("nodes: prediction", &shown)) inspection_->setPredictionFillShown(shown);
+        if (shown && lo <= hi) {
+            // The fill's scale: cividis from the smallest to the largest predicted value.
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            constexpr float kW = 180, kH = 10;
+            constexpr int kSteps = 16;
+            for (int s = 0; s < kSteps; ++s) {
+                const float x0 = p.x + kW * float(s) / kSteps, x1 = p.x + kW * float(s + 1) / kSteps;
+                const ImU32 c0 = imColor(colormaps::color(colormaps::ColorMap::Cividis, float(s) / kSteps));
+                const ImU32 c1 = imColor(colormaps::color(colormaps::ColorMap::Cividis, float(s + 1) / kSteps));
+                dl->AddRectFilledMultiColor(ImVec2(x0, p.y), ImVec2(x1, p.y + kH), c0, c1, c1, c0);
+            }
+            ImGui::Dummy(ImVec2(kW, kH));
+            ImGui::Text("%.3g", double(lo));
+            ImGui::SameLine(kW - 30);
+            ImGui::Text("%.3g", double(hi));
+            ImGui::TextDisabled("node fill: %s", name.constData());
         }
     }
     // Level of detail: say what a dense view leaves out.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "PredictionPanel.h"
 #include "analysis/NodeLevel.h"
 
 namespace gts {
@@ -34,9 +35,19 @@ void Inspection::setData(InspectionData data) {
     overlayName_.clear();
     nodeClasses_.clear();
     nodeClassCount_ = 0;
+    nodeValues_.clear();
+    nodeValueName_.clear();
     if (data_.nodeModel && data_.graph && data_.result) {
-        nodeClasses_ = analysis::predictedNodeClasses(*data_.result, data_.nodeModel->summary(), data_.graph->nodeCount());
-        if (!nodeClasses_.empty()) nodeClassCount_ = data_.nodeModel->summary().numOutputs;
+        const model::NodeModelSummary& s = data_.nodeModel->summary();
+        nodeClasses_ = analysis::predictedNodeClasses(*data_.result, s, data_.graph->nodeCount());
+        if (!nodeClasses_.empty()) nodeClassCount_ = s.numOutputs;
+        nodeValues_ = analysis::predictedNodeValues(*data_.result, s, data_.graph->nodeCount());
+        if (!nodeValues_.empty()) {
+            const ModelTarget target = ModelTarget::fromModelFolder(QString::fromStdString(data_.nodeModel->folder().string()));
+            nodeValueName_ = target.name.isEmpty() ? tr("predicted value")
+                             : target.unit.isEmpty() ? target.name
+                                                     : QStringLiteral("%1 (%2)").arg(target.name, target.unit);
+        }
     }
     const bool hadAnalysis = headStats_ || ablation_;
     headStats_.reset();
@@ -56,9 +67,9 @@ void Inspection::setGraphOverlay(const QString& name, analysis::GraphAttention v
     emit selectionChanged();
 }
 
-void Inspection::setNodeClassesShown(bool shown) {
-    if (shown == nodeClassesShown_) return;
-    nodeClassesShown_ = shown;
+void Inspection::setPredictionFillShown(bool shown) {
+    if (shown == predictionFillShown_) return;
+    predictionFillShown_ = shown;
     emit selectionChanged();
 }
 

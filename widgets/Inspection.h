@@ -113,10 +113,15 @@ public:
     /// any other model. Recomputed when the data change.
     const std::vector<int32_t>& nodeClasses() const { return nodeClasses_; }
     int nodeClassCount() const { return nodeClassCount_; }
-    /// Whether the canvas and figures fill nodes by nodeClasses() (a setting, on by default).
-    /// Emits selectionChanged.
-    bool nodeClassesShown() const { return nodeClassesShown_; }
-    void setNodeClassesShown(bool shown);
+    /// A node regressor's run (node task, regression): each graph node's first output (NaN for
+    /// a node pruned before the output), named by the model card's target ("depth relative to
+    /// the hip (m)") or "predicted value"; empty for any other model.
+    const std::vector<float>& nodeValues() const { return nodeValues_; }
+    const QString& nodeValueName() const { return nodeValueName_; }
+    /// Whether the canvas and figures fill nodes by nodeClasses() or nodeValues() (a setting, on
+    /// by default). Emits selectionChanged.
+    bool predictionFillShown() const { return predictionFillShown_; }
+    void setPredictionFillShown(bool shown);
 
     /// Analyses of the current run, computed by jobs and shared by the views (head grid
     /// colours, metrics table, scatter); null until computed, cleared when the data change.
@@ -160,7 +165,9 @@ private:
     analysis::GraphAttention overlay_;
     std::vector<int32_t> nodeClasses_;
     int nodeClassCount_ = 0;
-    bool nodeClassesShown_ = true;
+    std::vector<float> nodeValues_;
+    QString nodeValueName_;
+    bool predictionFillShown_ = true;
     std::shared_ptr<const analysis::RunHeadStats> headStats_;
     std::shared_ptr<const analysis::Ablation> ablation_;
 

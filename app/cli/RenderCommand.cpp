@@ -58,7 +58,7 @@ const char* const kUsage =
     "[--layer L] [--head H|mean|max] [--query T] [--theme paper|dark] [--map viridis|cividis] "
     "[--metric entropy|confidence|self-mass|none] [--keep R] [--method "
     "rollout|flow|zero-tprune|random] "
-    "[--size PT] [--dpi N] [--no-node-classes] [tokenize options] -o FIG.svg|pdf|png";
+    "[--size PT] [--dpi N] [--no-prediction-fill] [tokenize options] -o FIG.svg|pdf|png";
 
 int parseIndex(const std::string& text, const char* what, int limit) {
     size_t used = 0;
@@ -103,7 +103,8 @@ struct Inputs {
     /// A node-level model's run (tokens = the graph's nodes); nodeModel is loaded when needed.
     bool nodeLevel = false;
     std::shared_ptr<const model::NodeLevelModel> nodeModel;
-    /// A node classifier's classes fill the nodes (the saved view's choice; --no-node-classes).
+    /// A node classifier's classes or a node regressor's values fill the nodes (the saved view's
+    /// choice; --no-prediction-fill).
     bool nodeClasses = true;
 };
 
@@ -309,8 +310,8 @@ Inputs fromSession(const std::string& file, bool needModel) {
                              analysis::HeadAggregation::Max})
                 if (view["aggregation"].get<std::string>() == analysis::headAggregationName(agg))
                     in.aggregation = agg;
-        if (view.contains("nodeClasses") && view["nodeClasses"].is_boolean())
-            in.nodeClasses = view["nodeClasses"].get<bool>();
+        if (view.contains("predictionFill") && view["predictionFill"].is_boolean())
+            in.nodeClasses = view["predictionFill"].get<bool>();
     }
     return in;
 }
@@ -338,7 +339,7 @@ int runRender(const std::vector<std::string>& args) {
     valued.insert({"view", "layer", "head", "query", "theme", "dpi", "o", "out", "seed", "start",
                    "path", "size", "session", "keep", "method", "metric", "map", "columns"});
     auto flags = kTokenizeFlags;
-    flags.insert("no-node-classes");
+    flags.insert("no-prediction-fill");
     CliArgs a(args, flags, valued);
     const auto sessionFile = a.value("session");
     if (sessionFile ? !a.positional().empty() : a.positional().size() != 2)
@@ -503,8 +504,10 @@ int runRender(const std::vector<std::string>& args) {
     graphInput.y = &in.y;
     graphInput.nodeLabels = elementSymbols(in.graph);
     // A node classifier's predicted classes fill the nodes, as in the window.
-    if (in.nodeModel && in.nodeClasses && !a.flag("no-node-classes"))
+    if (in.nodeModel && in.nodeClasses && !a.flag("no-prediction-fill")) {
         graphInput.nodeClasses = analysis::predictedNodeClasses(in.result, in.nodeModel->summary(), in.graph.nodeCount());
+        graphInput.nodeValues = analysis::predictedNodeValues(in.result, in.nodeModel->summary(), in.graph.nodeCount());
+    }
 
     auto build = [&](const std::string& view) {
         scene::Scene s;

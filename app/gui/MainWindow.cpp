@@ -1167,7 +1167,7 @@ bool MainWindow::showRestoredRun(InspectionData& data) {
         inspection_->setLayerHead(state.layer, state.head);
         inspection_->setAggregation(state.aggregation);
         inspection_->setThreshold(state.threshold);
-        inspection_->setNodeClassesShown(state.nodeClassesShown);
+        inspection_->setPredictionFillShown(state.predictionFillShown);
         inspection_->setQuery(state.query);
         inspection_->setSelected(state.selected);
     }
@@ -1219,7 +1219,7 @@ void MainWindow::writeSession(const QString& path, bool autosave) {
     state->aggregation = inspection_->aggregation();
     state->query = inspection_->query();
     state->threshold = inspection_->threshold();
-    state->nodeClassesShown = inspection_->nodeClassesShown();
+    state->predictionFillShown = inspection_->predictionFillShown();
     state->selected = inspection_->selected();
     state->windowState = saveState();
     for (const Note& n : notes_->notes()) state->annotations.push_back(toAnnotation(n));

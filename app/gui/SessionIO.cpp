@@ -77,7 +77,7 @@ store::Session toStoredSession(const SessionState& state) {
                       {"aggregation", analysis::headAggregationName(state.aggregation)},
                       {"query", state.query},
                       {"threshold", state.threshold},
-                      {"nodeClasses", state.nodeClassesShown},
+                      {"predictionFill", state.predictionFillShown},
                       {"selected",
                        {{"position", state.selected.position},
                         {"slot", state.selected.slot},
@@ -189,8 +189,8 @@ SessionState fromStoredSession(const store::Session& s, const std::string& fileN
             const double t = view["threshold"].get<double>();
             if (std::isfinite(t)) st.threshold = float(std::clamp(t, 0.0, 1.0));
         }
-        if (view.contains("nodeClasses") && view["nodeClasses"].is_boolean())
-            st.nodeClassesShown = view["nodeClasses"].get<bool>();
+        if (view.contains("predictionFill") && view["predictionFill"].is_boolean())
+            st.predictionFillShown = view["predictionFill"].get<bool>();
         if (view.contains("selected") && view["selected"].is_object()) {
             const json& sel = view["selected"];
             st.selected.position = std::max(-1, intOr(sel, "position", -1));

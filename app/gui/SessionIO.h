@@ -23,8 +23,8 @@
 //   annotations          the Notes dock's notes (widgets/NotesView.h: node, edge, position, head)
 //   view                 {"layer", "head", "aggregation": "head"|"mean"|"max", "query",
 //                        "threshold", "selected": {"position", "slot", "node", "edge"},
-//                        "layoutMethod", "nodeClasses": bool (a node classifier's classes
-//                        fill the nodes; absent = true)}
+//                        "layoutMethod", "predictionFill": bool (a node classifier's classes
+//                        or a node regressor's values fill the nodes; absent = true)}
 
 #include <QByteArray>
 #include <QString>
@@ -63,7 +63,7 @@ struct SessionState {
     analysis::HeadAggregation aggregation = analysis::HeadAggregation::Mean;
     int query = -1;
     float threshold = 0.05f;
-    bool nodeClassesShown = true;
+    bool predictionFillShown = true;
     Pointed selected;
     QByteArray windowState;
     /// Notes (NotesView) as stored.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -158,6 +159,19 @@ std::vector<int32_t> predictedNodeClasses(const model::RunResult& run, const mod
         if (run.positions[r] >= 0 && static_cast<size_t>(run.positions[r]) < nodeCount)
             classes[static_cast<size_t>(run.positions[r])] = p.predicted[r];
     return classes;
+}
+
+std::vector<float> predictedNodeValues(const model::RunResult& run, const model::NodeModelSummary& summary,
+                                       size_t nodeCount) {
+    const Tensor& out = run.tokenLogits;  // [remaining nodes, outputs]
+    if (!summary.nodeTask || summary.objective != model::NodeObjective::Regression || out.rank() != 2 ||
+        out.dim(1) < 1 || out.dim(0) != static_cast<int64_t>(run.positions.size()))
+        return {};
+    std::vector<float> values(nodeCount, std::numeric_limits<float>::quiet_NaN());
+    for (size_t r = 0; r < run.positions.size(); ++r)
+        if (run.positions[r] >= 0 && static_cast<size_t>(run.positions[r]) < nodeCount)
+            values[static_cast<size_t>(run.positions[r])] = out.data()[r * static_cast<size_t>(out.dim(1))];
+    return values;
 }
 
 OutputMeasure nodeOutputMeasure(const model::NodeModelSummary& summary) {

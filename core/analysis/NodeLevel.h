@@ -50,6 +50,12 @@ NodePredictions nodePredictions(const Tensor& output, model::NodeObjective objec
 std::vector<int32_t> predictedNodeClasses(const model::RunResult& run, const model::NodeModelSummary& summary,
                                           size_t nodeCount);
 
+/// A node regressor's run as nodeRunResult gives it: each node's first output (NaN for a node
+/// without an output row, e.g. pruned). Empty unless the model is a node-task regressor and the
+/// run has its per-node outputs.
+std::vector<float> predictedNodeValues(const model::RunResult& run, const model::NodeModelSummary& summary,
+                                       size_t nodeCount);
+
 /// The measure of a model's output change by its objective: regression |Δy| (AbsoluteDelta),
 /// classification KL of the softmax (Kl), multi-label Bernoulli KL (BernoulliKl).
 OutputMeasure nodeOutputMeasure(const model::NodeModelSummary& summary);

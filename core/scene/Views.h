@@ -51,6 +51,11 @@ struct GraphFigureInput {
     /// as its fill in colormaps::categoryArgb and explained by a legend of swatches.
     std::vector<int32_t> nodeClasses;
     std::string classLegend = "predicted class";
+    /// [nodeCount] or empty: each node's value (a node regressor's prediction; NaN none), drawn
+    /// as its fill in cividis over the values' range, with a second colour bar named
+    /// `valueLegend`. Ignored when nodeClasses are given.
+    std::vector<float> nodeValues;
+    std::string valueLegend = "predicted value";
 };
 
 /// The graph with attention in a `size` × `size` point square plus a colour bar below when
@@ -63,10 +68,11 @@ Scene buildGraphAttention(const GraphFigureInput& input, Theme theme, float size
 /// Above this many edges, edges are bare lines without a group of their own (file size).
 inline constexpr size_t kMaxEdgeGroups = 5000;
 
-/// A horizontal colour bar (viridis, 256 steps as an image) over [0, maxValue] with ticks at
-/// 0, max/2 and max, and `label` below, at x, y with width w.
+/// A horizontal colour bar (`map`, 256 steps as an image) over [minValue, maxValue] with ticks at
+/// both ends and the middle, and `label` below, at x, y with width w.
 void addColorBar(Group& layer, float x, float y, float w, float maxValue, const std::string& label,
-                 const ThemeColors& colors);
+                 const ThemeColors& colors, colormaps::ColorMap map = colormaps::ColorMap::Viridis,
+                 float minValue = 0.0f);
 
 // --- Sequence views (the screen's AttentionMatrixView, HeadGrid, SequenceStrip, PruningView) ---
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 #include "scene/ColorMaps.h"
@@ -46,7 +47,7 @@ ThemeColors themeColors(Theme theme) {
 }
 
 void addColorBar(Group& layer, float x, float y, float w, float maxValue, const std::string& label,
-                 const ThemeColors& colors) {
+                 const ThemeColors& colors, colormaps::ColorMap map, float minValue) {
     Group& bar = layer.addGroup("colorbar");
     constexpr float kHeight = 10.0f;
     Image gradient;
@@ -54,7 +55,7 @@ void addColorBar(Group& layer, float x, float y, float w, float maxValue, const 
     gradient.cols = 256;
     gradient.rows = 1;
     for (int i = 0; i < 256; ++i)
-        gradient.argb.push_back(colormaps::argb(colormaps::ColorMap::Viridis, float(i) / 255.0f));
+        gradient.argb.push_back(colormaps::argb(map, float(i) / 255.0f));
     bar.add(gradient);
     bar.add(Rect{{x, y, w, kHeight}, std::nullopt, Stroke{colors.text, 0.5f, {}}});
     for (int k = 0; k <= 2; ++k) {
@@ -62,7 +63,7 @@ void addColorBar(Group& layer, float x, float y, float w, float maxValue, const 
         bar.add(Line{{tx, y + kHeight}, {tx, y + kHeight + 3}, Stroke{colors.text, 0.5f, {}}});
         Text t;
         t.pos = {tx, y + kHeight + 12};
-        t.text = tickText(maxValue * float(k) / 2.0f);
+        t.text = tickText(minValue + (maxValue - minValue) * float(k) / 2.0f);
         t.size = 8;
         t.anchor = Anchor::Middle;
         t.color = colors.text;
@@ -90,6 +91,14 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
         throw std::invalid_argument("graph figure: node classes do not match the node count");
     const int32_t classCount =
         in.nodeClasses.empty() ? 0 : *std::max_element(in.nodeClasses.begin(), in.nodeClasses.end()) + 1;
+    if (!in.nodeValues.empty() && in.nodeValues.size() != n)
+        throw std::invalid_argument("graph figure: node values do not match the node count");
+    // A regressor's values fill the nodes in cividis over their range (NaN: no value).
+    float valueLo = std::numeric_limits<float>::infinity(), valueHi = -valueLo;
+    if (classCount <= 0)
+        for (float v : in.nodeValues)
+            if (std::isfinite(v)) valueLo = std::min(valueLo, v), valueHi = std::max(valueHi, v);
+    const bool byValue = valueLo <= valueHi;
     const analysis::GraphAttention* ga = in.attention;
     if (ga && (ga->node.size() != n || ga->edge.size() != m))
         throw std::invalid_argument("graph figure: attention does not match the graph");
@@ -97,7 +106,7 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
 
     constexpr float kMargin = 16.0f;
     constexpr float kLegendHeight = 22.0f;
-    const float barSpace = (ga ? 50.0f : 0.0f) + (classCount > 0 ? kLegendHeight : 0.0f);
+    const float barSpace = (ga ? 50.0f : 0.0f) + (classCount > 0 ? kLegendHeight : 0.0f) + (byValue ? 50.0f : 0.0f);
     Scene s;
     s.width = size + 2 * kMargin;
     s.height = size + 2 * kMargin + barSpace;
@@ -186,6 +195,10 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
         if (classCount > 0 && in.nodeClasses[v] >= 0) {
             fill = Color::rgb(colormaps::categoryArgb(in.nodeClasses[v]) & 0xffffffu);
             ng.data.push_back({"class", std::to_string(in.nodeClasses[v])});
+        } else if (byValue && std::isfinite(in.nodeValues[v])) {
+            const float t = valueHi > valueLo ? (in.nodeValues[v] - valueLo) / (valueHi - valueLo) : 0.5f;
+            fill = Color::rgb(colormaps::argb(colormaps::ColorMap::Cividis, t) & 0xffffffu);
+            ng.data.push_back({"value", tickText(in.nodeValues[v])});
         }
         ng.add(Circle{at(v), nodeR, fill, Stroke{colors.nodeOutline, std::max(0.3f, nodeR / 5), {}}});
         if (!in.nodeLabels.empty() && !in.nodeLabels[v].empty() && nodeR >= 4.0f) {
@@ -204,6 +217,11 @@ Scene buildGraphAttention(const GraphFigureInput& in, Theme theme, float size) {
         Group& bar = s.addLayer("colorbar-layer");
         addColorBar(bar, kMargin + size * 0.2f, kMargin + size + 6, size * 0.6f, ga->maxEdge,
                     in.metricName + " (edge, max " + tickText(ga->maxEdge) + ")", colors);
+    }
+    if (byValue) {
+        Group& bar = s.addLayer("value-colorbar-layer");
+        addColorBar(bar, kMargin + size * 0.2f, kMargin + size + 6 + (ga ? 50.0f : 0.0f), size * 0.6f, valueHi,
+                    in.valueLegend + " (node fill)", colors, colormaps::ColorMap::Cividis, valueLo);
     }
     if (classCount > 0) {
         // "predicted class: ● 0  ● 1  ● 2 …" centred under the graph (and its colour bar).

@@ -356,20 +356,65 @@ private slots:
                 }
                 return double(hits) / double(nc.size());
             };
-            const double shown = matching();
-            qInfo("nodes drawn in their class colour: %.3f", shown);
-            QVERIFY2(shown >= 0.6, qPrintable(QStringLiteral("%1 of the nodes in their class colour").arg(shown)));
+            const double filled = matching();
+            qInfo("nodes drawn in their class colour: %.3f", filled);
+            QVERIFY2(filled >= 0.6, qPrintable(QStringLiteral("%1 of the nodes in their class colour").arg(filled)));
             const gts::scene::Scene figure = gts::currentGraphFigure(*in, gts::scene::Theme::Paper, 480.0f);
             const std::string svg = gts::scene::toSvg(figure);
             QVERIFY(svg.find("data-class=\"" + std::to_string(nc[0]) + "\"") != std::string::npos);
             QVERIFY(svg.find("predicted class:") != std::string::npos);
-            in->setNodeClassesShown(false);
+            in->setPredictionFillShown(false);
             const double hidden = matching();
             qInfo("with the toggle off: %.3f", hidden);
             QVERIFY2(hidden < 0.1, qPrintable(QStringLiteral("%1 still in class colours").arg(hidden)));
             QVERIFY(gts::scene::toSvg(gts::currentGraphFigure(*in, gts::scene::Theme::Paper, 480.0f)).find("data-class") ==
                     std::string::npos);
-            in->setNodeClassesShown(true);
+            in->setPredictionFillShown(true);
+        } else {
+            // A node regressor: each node filled in cividis by its predicted value over the
+            // values' range, named by the model card's target, in the figure as a second bar.
+            const std::vector<float>& values = in->nodeValues();
+            QCOMPARE(values.size(), size_t(d.graph->nodeCount()));
+            QVERIFY(in->nodeClasses().empty());
+            float lo = values[0], hi = values[0];
+            for (int64_t i = 0; i < out.dim(0); ++i) {
+                QCOMPARE(values[size_t(i)], out.data()[i * k]);
+                lo = std::min(lo, values[size_t(i)]);
+                hi = std::max(hi, values[size_t(i)]);
+            }
+            QVERIFY(hi > lo);
+            QVERIFY2(in->nodeValueName().startsWith(QStringLiteral("depth")), qPrintable(in->nodeValueName()));
+            gts::GraphCanvas* canvas = w.canvas();
+            const auto matching = [&] {
+                const QImage frame = canvas->grabFramebuffer();
+                const double dpr = frame.devicePixelRatio(), r = 0.7 * canvas->nodeRadiusPx();
+                int hits = 0;
+                for (size_t v = 0; v < values.size(); ++v) {
+                    const QColor want = gts::colormaps::color(gts::colormaps::ColorMap::Cividis, (values[v] - lo) / (hi - lo));
+                    const QPointF c = canvas->nodeScreenPos(gts::NodeId(v));
+                    bool hit = false;
+                    for (const QPointF off : {QPointF(r, 0), QPointF(-r, 0), QPointF(0, r), QPointF(0, -r)}) {
+                        const QPoint at = ((c + off) * dpr).toPoint();
+                        if (!frame.rect().contains(at)) continue;
+                        const QColor got = frame.pixelColor(at);
+                        hit = hit || std::abs(got.red() - want.red()) + std::abs(got.green() - want.green()) +
+                                             std::abs(got.blue() - want.blue()) <= 12;
+                    }
+                    hits += hit;
+                }
+                return double(hits) / double(values.size());
+            };
+            const double filled = matching();
+            qInfo("joints drawn in their value's colour: %.3f", filled);
+            QVERIFY2(filled >= 0.6, qPrintable(QStringLiteral("%1 of the joints in their value's colour").arg(filled)));
+            const std::string svg = gts::scene::toSvg(gts::currentGraphFigure(*in, gts::scene::Theme::Paper, 480.0f));
+            QVERIFY(svg.find("data-value=") != std::string::npos);
+            QVERIFY(svg.find(in->nodeValueName().toStdString() + " (node fill)") != std::string::npos);
+            in->setPredictionFillShown(false);
+            const double plain = matching();
+            qInfo("with the toggle off: %.3f", plain);
+            QVERIFY2(plain < 0.3, qPrintable(QStringLiteral("%1 still in value colours").arg(plain)));
+            in->setPredictionFillShown(true);
         }
         w.grab().save(QStringLiteral(GTS_TEST_OUTPUT_DIR "/node-level-%1.png").arg(model));
     }

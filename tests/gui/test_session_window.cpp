@@ -338,8 +338,8 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().layout && w.jobRunner()->active() == 0, 30000);
             classes = w.inspection()->nodeClasses();
             QCOMPARE(classes.size(), w.graph()->nodeCount());
-            QVERIFY(w.inspection()->nodeClassesShown());
-            w.inspection()->setNodeClassesShown(false);
+            QVERIFY(w.inspection()->predictionFillShown());
+            w.inspection()->setPredictionFillShown(false);
             QSignalSpy saved(&w, &MainWindow::sessionSaved);
             QVERIFY(w.saveSession(path));
             QVERIFY(saved.wait(30000));
@@ -353,7 +353,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.inspection()->data().result != nullptr && w.jobRunner()->active() == 0, 30000);
         QCOMPARE(w.runJobsStarted(), uint64_t{0});
         QVERIFY(w.inspection()->nodeClasses() == classes);
-        QVERIFY(!w.inspection()->nodeClassesShown());
+        QVERIFY(!w.inspection()->predictionFillShown());
     }
 
     void aSessionFromTheCliOpensWithoutARun() {

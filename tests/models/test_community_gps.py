@@ -89,8 +89,8 @@ def main():
         check(len(drawn) == len(run["predicted"]) and all(
             drawn[i] == str(c) for i, c in enumerate(run["predicted"])),
             "render: every node's data-class is its predicted class")
-        check(all(c is None for c in node_classes("--no-node-classes").values()),
-              "render --no-node-classes: no class fills")
+        check(all(c is None for c in node_classes("--no-prediction-fill").values()),
+              "render --no-prediction-fill: no class fills")
     demo_acc = float((out.argmax(1) == np.array(demo["community"])).mean())
     check(abs(demo_acc - summary["demo_accuracy_cli"]) <= ACCURACY_TOLERANCE,
           f"demo graph accuracy {demo_acc:.4f}, card {summary['demo_accuracy_cli']:.4f}")

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 MODEL = os.path.join(ROOT, "resources", "models", "skeleton-hopwise")
@@ -105,6 +106,19 @@ def main():
     demo = run(cli, POSE_GML)
     check(max(abs(a - b) for a, b in zip(demo, preds[0])) < 1e-5,
           "human36m-pose.gml does not give held-out pose 0's predictions")
+
+    # A rendered figure fills each joint by its predicted depth: data-value on its group.
+    with tempfile.TemporaryDirectory() as tmp:
+        svg = os.path.join(tmp, "pose.svg")
+        r = subprocess.run([cli, "render", MODEL, POSE_GML, "--view", "graph-attention", "-o", svg],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, f"render failed: {r.stderr.strip()}")
+        if r.returncode == 0:
+            groups = [g for g in ET.parse(svg).iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"]
+            drawn = {int(g.get("data-node")): g.get("data-value") for g in groups}
+            check(len(drawn) == 17 and all(
+                drawn[j] is not None and abs(float(drawn[j]) - demo[j]) <= 1e-3 * max(1.0, abs(demo[j]))
+                for j in range(17)), f"render: data-value per joint is not its predicted depth: {drawn}")
 
     if failures:
         print("\n".join(failures))

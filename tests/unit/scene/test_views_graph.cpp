@@ -2,6 +2,9 @@
 
 #include <pugixml.hpp>
 
+#include <cstdio>
+#include <limits>
+
 #include "scene/ColorMaps.h"
 #include "scene/SvgWriter.h"
 #include "scene/Views.h"
@@ -136,5 +139,40 @@ TEST(ViewsGraph, NodeClassesFillNodesWithALegend) {
     in.nodeClasses = {9, 0, -1, 2};
     EXPECT_NE(toSvg(buildGraphAttention(in, Theme::Paper, 200)).find("(10 classes; colours repeat)"), std::string::npos);
     in.nodeClasses.pop_back();
+    EXPECT_THROW(buildGraphAttention(in, Theme::Paper), std::invalid_argument);
+}
+
+TEST(ViewsGraph, NodeValuesFillNodesInCividisWithTheirOwnBar) {
+    Fixture f;
+    GraphFigureInput in = f.input();
+    in.nodeValues = {-1.0f, 3.0f, std::numeric_limits<float>::quiet_NaN(), 1.0f};
+    in.valueLegend = "depth (m)";
+    const std::string svg = toSvg(buildGraphAttention(in, Theme::Paper, 200));
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(svg.c_str()));
+    auto fill = [&](int v) {
+        const auto circles = doc.select_nodes(("//g[@class='node'][@data-node='" + std::to_string(v) + "']/circle").c_str());
+        return std::string(circles[circles.size() - 1].node().attribute("fill").value());
+    };
+    auto hex = [](uint32_t argb) {
+        char text[8];
+        std::snprintf(text, sizeof(text), "#%06x", argb & 0xffffffu);
+        return std::string(text);
+    };
+    // Over the range [-1, 3]: -1 → cividis(0), 3 → cividis(1), 1 → cividis(0.5); NaN: plain.
+    EXPECT_EQ(fill(0), hex(colormaps::argb(colormaps::ColorMap::Cividis, 0.0f)));
+    EXPECT_EQ(fill(1), hex(colormaps::argb(colormaps::ColorMap::Cividis, 1.0f)));
+    EXPECT_EQ(fill(3), hex(colormaps::argb(colormaps::ColorMap::Cividis, 0.5f)));
+    EXPECT_EQ(fill(2), "#e9e9e9");
+    EXPECT_STREQ(doc.select_node("//g[@class='node'][@data-node='1']").node().attribute("data-value").value(), "3");
+    // Two colour bars: attention (viridis) and the values' (cividis) from -1 to 3, named.
+    EXPECT_EQ(doc.select_nodes("//g[@class='colorbar']").size(), 2u);
+    EXPECT_NE(svg.find("depth (m) (node fill)"), std::string::npos);
+    EXPECT_NE(svg.find(">-1<"), std::string::npos);
+    // Classes win over values; a size mismatch is an error.
+    in.nodeClasses = {0, 1, 0, 1};
+    EXPECT_EQ(toSvg(buildGraphAttention(in, Theme::Paper, 200)).find("data-value"), std::string::npos);
+    in.nodeClasses.clear();
+    in.nodeValues.pop_back();
     EXPECT_THROW(buildGraphAttention(in, Theme::Paper), std::invalid_argument);
 }
