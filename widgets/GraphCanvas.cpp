@@ -9,6 +9,7 @@
 #include <QWheelEvent>
 #include <algorithm>
 #include <array>
+#include <cfloat>
 #include <cmath>
 #include <limits>
 #include <cstdio>
@@ -939,6 +940,9 @@ void GraphCanvas::drawOverlay() {
     const auto& data = inspection_->data();
     const QColor text = palette().color(QPalette::WindowText);
     ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_Always);
+    // No taller than the canvas: on a short canvas the panel scrolls instead of losing its
+    // last lines below the edge.
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(FLT_MAX, std::max(120.0f, float(height()) - 20.0f)));
     ImGui::SetNextWindowBgAlpha(0.86f);
     const ImGuiWindowFlags flags = ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
                                    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoFocusOnAppearing |
