@@ -95,6 +95,23 @@ ImU32 imColor(const QColor& c, float alpha = 1.0f) {
     return IM_COL32(c.red(), c.green(), c.blue(), int(std::lround(255.0f * alpha)));
 }
 
+/// A horizontal colour bar of `map` in the ImGui window at the cursor, 180 × 10 px; returns its
+/// top-left corner (for marks drawn on it).
+ImVec2 overlayColorBar(colormaps::ColorMap map) {
+    constexpr float kWidth = 180, kHeight = 10;
+    constexpr int kSegments = 16;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    for (int s = 0; s < kSegments; ++s) {
+        const float x0 = p.x + kWidth * float(s) / kSegments, x1 = p.x + kWidth * float(s + 1) / kSegments;
+        const ImU32 c0 = imColor(colormaps::color(map, float(s) / kSegments));
+        const ImU32 c1 = imColor(colormaps::color(map, float(s + 1) / kSegments));
+        dl->AddRectFilledMultiColor(ImVec2(x0, p.y), ImVec2(x1, p.y + kHeight), c0, c1, c1, c0);
+    }
+    ImGui::Dummy(ImVec2(kWidth, kHeight));
+    return p;
+}
+
 /// Element symbols by atomic number (index 0 unused), for OGB atom feature 0 = Z - 1.
 constexpr std::array<const char*, 87> kElements = {
     "",   "H",  "He", "Li", "Be", "B",  "C",  "N",  "O",  "F",  "Ne", "Na", "Mg", "Al", "Si",
@@ -1025,18 +1042,11 @@ void GraphCanvas::drawOverlay() {
         // Legend: viridis from 0 to the largest weight shown on an edge.
         const analysis::GraphAttention& ga = inspection_->graphAttention();
         ImGui::Separator();
-        ImDrawList* dl = ImGui::GetWindowDrawList();
-        const ImVec2 p = ImGui::GetCursorScreenPos();
         constexpr float kBarW = 180, kBarH = 10;
-        constexpr int kSegments = 16;
-        for (int s = 0; s < kSegments; ++s) {
-            const float x0 = p.x + kBarW * float(s) / kSegments, x1 = p.x + kBarW * float(s + 1) / kSegments;
-            const ImU32 c0 = imColor(viridis(float(s) / kSegments)), c1 = imColor(viridis(float(s + 1) / kSegments));
-            dl->AddRectFilledMultiColor(ImVec2(x0, p.y), ImVec2(x1, p.y + kBarH), c0, c1, c1, c0);
-        }
+        const ImVec2 p = overlayColorBar(colormaps::ColorMap::Viridis);
         const float thresholdX = p.x + kBarW * inspection_->threshold();
-        dl->AddLine(ImVec2(thresholdX, p.y - 2), ImVec2(thresholdX, p.y + kBarH + 2), imColor(text), 1.5f);
-        ImGui::Dummy(ImVec2(kBarW, kBarH));
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(thresholdX, p.y - 2), ImVec2(thresholdX, p.y + kBarH + 2),
+                                            imColor(text), 1.5f);
         ImGui::Text("0");
         ImGui::SameLine(kBarW - 30);
         ImGui::Text("%.3g", double(std::max(ga.maxEdge, ga.maxNode)));
@@ -1102,19 +1112,9 @@ void GraphCanvas::drawOverlay() {
         if (ImGui::Checkbox("nodes: prediction", &shown)) inspection_->setPredictionFillShown(shown);
         if (shown && lo <= hi) {
             // The fill's scale: cividis from the smallest to the largest predicted value.
-            ImDrawList* dl = ImGui::GetWindowDrawList();
-            const ImVec2 p = ImGui::GetCursorScreenPos();
-            constexpr float kW = 180, kH = 10;
-            constexpr int kSteps = 16;
-            for (int s = 0; s < kSteps; ++s) {
-                const float x0 = p.x + kW * float(s) / kSteps, x1 = p.x + kW * float(s + 1) / kSteps;
-                const ImU32 c0 = imColor(colormaps::color(colormaps::ColorMap::Cividis, float(s) / kSteps));
-                const ImU32 c1 = imColor(colormaps::color(colormaps::ColorMap::Cividis, float(s + 1) / kSteps));
-                dl->AddRectFilledMultiColor(ImVec2(x0, p.y), ImVec2(x1, p.y + kH), c0, c1, c1, c0);
-            }
-            ImGui::Dummy(ImVec2(kW, kH));
+            overlayColorBar(colormaps::ColorMap::Cividis);
             ImGui::Text("%.3g", double(lo));
-            ImGui::SameLine(kW - 30);
+            ImGui::SameLine(180 - 30);
             ImGui::Text("%.3g", double(hi));
             ImGui::TextDisabled("node fill: %s", name.constData());
         }

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <random>
 
 #include "ColorMaps.h"
@@ -32,6 +33,29 @@
 using gts::MainWindow;
 
 namespace {
+
+/// The share of a canvas's nodes whose disc shows want(v) (within 12 summed RGB levels) at one of
+/// four points 0.7 radii from its centre, read back from a fresh frame; the centre holds the
+/// node's label, and a node under the overlay or a neighbour misses.
+double shareFilled(gts::GraphCanvas* canvas, size_t nodes, const std::function<QColor(size_t)>& want) {
+    const QImage frame = canvas->grabFramebuffer();
+    const double dpr = frame.devicePixelRatio(), r = 0.7 * canvas->nodeRadiusPx();
+    int hits = 0;
+    for (size_t v = 0; v < nodes; ++v) {
+        const QPointF c = canvas->nodeScreenPos(gts::NodeId(v));
+        const QColor expected = want(v);
+        bool hit = false;
+        for (const QPointF off : {QPointF(r, 0), QPointF(-r, 0), QPointF(0, r), QPointF(0, -r)}) {
+            const QPoint at = ((c + off) * dpr).toPoint();
+            if (!frame.rect().contains(at)) continue;
+            const QColor got = frame.pixelColor(at);
+            hit = hit || std::abs(got.red() - expected.red()) + std::abs(got.green() - expected.green()) +
+                                 std::abs(got.blue() - expected.blue()) <= 12;
+        }
+        hits += hit;
+    }
+    return nodes ? double(hits) / double(nodes) : 0.0;
+}
 
 /// A sparse-attention Graph Transformer with random weights (hidden 8, 2 heads, 2 layers,
 /// LayerNorm, atoms embedded by atomic number from the molecule's "feat" column 0), written
@@ -338,23 +362,7 @@ private slots:
             QCOMPARE(in->nodeClassCount(), int(k));
             gts::GraphCanvas* canvas = w.canvas();
             const auto matching = [&] {
-                const QImage frame = canvas->grabFramebuffer();
-                const double dpr = frame.devicePixelRatio(), r = 0.7 * canvas->nodeRadiusPx();
-                int hits = 0;
-                for (size_t v = 0; v < nc.size(); ++v) {
-                    // Inside the disc but off its centre, where the node's label is drawn.
-                    const QPointF c = canvas->nodeScreenPos(gts::NodeId(v));
-                    bool hit = false;
-                    for (const QPointF off : {QPointF(r, 0), QPointF(-r, 0), QPointF(0, r), QPointF(0, -r)}) {
-                        const QPoint at = ((c + off) * dpr).toPoint();
-                        if (!frame.rect().contains(at)) continue;
-                        const QColor got = frame.pixelColor(at), want = gts::colormaps::categoryColor(nc[v]);
-                        hit = hit || std::abs(got.red() - want.red()) + std::abs(got.green() - want.green()) +
-                                             std::abs(got.blue() - want.blue()) <= 12;
-                    }
-                    hits += hit;
-                }
-                return double(hits) / double(nc.size());
+                return shareFilled(canvas, nc.size(), [&](size_t v) { return gts::colormaps::categoryColor(nc[v]); });
             };
             const double filled = matching();
             qInfo("nodes drawn in their class colour: %.3f", filled);
@@ -386,23 +394,9 @@ private slots:
             QVERIFY2(in->nodeValueName().startsWith(QStringLiteral("depth")), qPrintable(in->nodeValueName()));
             gts::GraphCanvas* canvas = w.canvas();
             const auto matching = [&] {
-                const QImage frame = canvas->grabFramebuffer();
-                const double dpr = frame.devicePixelRatio(), r = 0.7 * canvas->nodeRadiusPx();
-                int hits = 0;
-                for (size_t v = 0; v < values.size(); ++v) {
-                    const QColor want = gts::colormaps::color(gts::colormaps::ColorMap::Cividis, (values[v] - lo) / (hi - lo));
-                    const QPointF c = canvas->nodeScreenPos(gts::NodeId(v));
-                    bool hit = false;
-                    for (const QPointF off : {QPointF(r, 0), QPointF(-r, 0), QPointF(0, r), QPointF(0, -r)}) {
-                        const QPoint at = ((c + off) * dpr).toPoint();
-                        if (!frame.rect().contains(at)) continue;
-                        const QColor got = frame.pixelColor(at);
-                        hit = hit || std::abs(got.red() - want.red()) + std::abs(got.green() - want.green()) +
-                                             std::abs(got.blue() - want.blue()) <= 12;
-                    }
-                    hits += hit;
-                }
-                return double(hits) / double(values.size());
+                return shareFilled(canvas, values.size(), [&](size_t v) {
+                    return gts::colormaps::color(gts::colormaps::ColorMap::Cividis, (values[v] - lo) / (hi - lo));
+                });
             };
             const double filled = matching();
             qInfo("joints drawn in their value's colour: %.3f", filled);

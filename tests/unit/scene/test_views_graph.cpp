@@ -38,6 +38,12 @@ struct Fixture {
     }
 };
 
+/// Node v's own disc fill: its group's last circle (a halo, when drawn, comes first).
+std::string nodeFill(const pugi::xml_document& doc, int v) {
+    const auto circles = doc.select_nodes(("//g[@class='node'][@data-node='" + std::to_string(v) + "']/circle").c_str());
+    return circles.empty() ? std::string() : std::string(circles[circles.size() - 1].node().attribute("fill").value());
+}
+
 }  // namespace
 
 TEST(ViewsGraph, ViridisTableMatchesMatplotlib) {
@@ -118,11 +124,8 @@ TEST(ViewsGraph, NodeClassesFillNodesWithALegend) {
     const std::string svg = toSvg(buildGraphAttention(in, Theme::Paper, 200));
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(svg.c_str()));
-    // The node's own disc (its last circle; a halo comes first) takes its class colour.
-    auto fill = [&](int v) {
-        const auto circles = doc.select_nodes(("//g[@class='node'][@data-node='" + std::to_string(v) + "']/circle").c_str());
-        return std::string(circles[circles.size() - 1].node().attribute("fill").value());
-    };
+    // The node's own disc takes its class colour.
+    auto fill = [&](int v) { return nodeFill(doc, v); };
     EXPECT_EQ(fill(0), "#009e73");
     EXPECT_EQ(fill(1), "#e69f00");
     EXPECT_EQ(fill(2), "#e9e9e9");  // the plain node fill: 10 % from white to #202020
@@ -150,10 +153,7 @@ TEST(ViewsGraph, NodeValuesFillNodesInCividisWithTheirOwnBar) {
     const std::string svg = toSvg(buildGraphAttention(in, Theme::Paper, 200));
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(svg.c_str()));
-    auto fill = [&](int v) {
-        const auto circles = doc.select_nodes(("//g[@class='node'][@data-node='" + std::to_string(v) + "']/circle").c_str());
-        return std::string(circles[circles.size() - 1].node().attribute("fill").value());
-    };
+    auto fill = [&](int v) { return nodeFill(doc, v); };
     auto hex = [](uint32_t argb) {
         char text[8];
         std::snprintf(text, sizeof(text), "#%06x", argb & 0xffffffu);
