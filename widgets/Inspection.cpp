@@ -43,10 +43,15 @@ void Inspection::setData(InspectionData data) {
         if (!nodeClasses_.empty()) nodeClassCount_ = s.numOutputs;
         nodeValues_ = analysis::predictedNodeValues(*data_.result, s, data_.graph->nodeCount());
         if (!nodeValues_.empty()) {
-            const ModelTarget target = ModelTarget::fromModelFolder(QString::fromStdString(data_.nodeModel->folder().string()));
-            nodeValueName_ = target.name.isEmpty() ? tr("predicted value")
-                             : target.unit.isEmpty() ? target.name
-                                                     : QStringLiteral("%1 (%2)").arg(target.name, target.unit);
+            // The card is read once per model, not on every run (this is the UI thread).
+            if (cardModel_.lock() != data_.nodeModel) {
+                cardModel_ = data_.nodeModel;
+                const ModelTarget target = ModelTarget::fromModelFolder(QString::fromStdString(data_.nodeModel->folder().string()));
+                cardValueName_ = target.name.isEmpty() ? tr("predicted value")
+                                 : target.unit.isEmpty() ? target.name
+                                                         : QStringLiteral("%1 (%2)").arg(target.name, target.unit);
+            }
+            nodeValueName_ = cardValueName_;
         }
     }
     const bool hadAnalysis = headStats_ || ablation_;

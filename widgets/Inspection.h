@@ -167,6 +167,8 @@ private:
     int nodeClassCount_ = 0;
     std::vector<float> nodeValues_;
     QString nodeValueName_;
+    std::weak_ptr<const model::NodeLevelModel> cardModel_;  ///< the model cardValueName_ was read for
+    QString cardValueName_;
     bool predictionFillShown_ = true;
     std::shared_ptr<const analysis::RunHeadStats> headStats_;
     std::shared_ptr<const analysis::Ablation> ablation_;

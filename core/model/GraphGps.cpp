@@ -504,7 +504,7 @@ GraphGpsWeights bindGraphGpsWeights(const std::map<std::string, Tensor>& tensors
 
 std::shared_ptr<const GraphGpsModel> loadGraphGpsModel(const fs::path& path) {
     auto model = std::make_shared<GraphGpsModel>();
-    parts::ModelFiles files = parts::findModelFiles(path);
+    parts::NodeModelFiles files = parts::findModelFiles(path);
     model->folder = std::move(files.folder);
     model->weightsPath = std::move(files.weightsPath);
     model->configPath = std::move(files.configPath);

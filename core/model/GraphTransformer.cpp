@@ -506,7 +506,7 @@ bool isGraphTransformerModelPath(const fs::path& path) {
 
 std::shared_ptr<const GraphTransformerModel> loadGraphTransformerModel(const fs::path& path) {
     auto model = std::make_shared<GraphTransformerModel>();
-    parts::ModelFiles files = parts::findModelFiles(path);
+    parts::NodeModelFiles files = parts::findModelFiles(path);
     model->folder = std::move(files.folder);
     model->weightsPath = std::move(files.weightsPath);
     model->configPath = std::move(files.configPath);

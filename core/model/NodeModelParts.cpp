@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "checkpoint/SafeTensors.h"
 #include "checkpoint/TorchCheckpoint.h"
 #include "io/GraphIO.h"
+#include "model/ModelFolder.h"
 
 namespace gts::model::parts {
 
@@ -82,8 +82,8 @@ size_t choiceField(const json& j, const std::string& field, const std::string& s
 
 // Model folders -----------------------------------------------------------------------------
 
-ModelFiles findModelFiles(const fs::path& path) {
-    ModelFiles f;
+NodeModelFiles findModelFiles(const fs::path& path) {
+    NodeModelFiles f;
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
         f.folder = path;
@@ -137,8 +137,9 @@ ModelFiles findModelFiles(const fs::path& path) {
 }
 
 std::map<std::string, Tensor> readWeights(const fs::path& weightsPath) {
-    if (weightsPath.extension() == ".safetensors") return checkpoint::readSafeTensors(weightsPath).tensors;
-    return checkpoint::readTorchCheckpoint(weightsPath);
+    const std::string ext = weightsPath.extension().string();
+    if (ext == ".ckpt" || ext == ".pkl") return checkpoint::readTorchCheckpoint(weightsPath);
+    return readCheckpointTensors(weightsPath);
 }
 
 bool folderConfigIs(const fs::path& path, bool (*isConfig)(const json&)) {

@@ -48,12 +48,16 @@ size_t choiceField(const json& j, const std::string& field, const std::string& s
 /// *.safetensors file, as training runs name them by epoch — several are an error naming them)
 /// or a weights file with config.json beside it; the config parsed. Throws io::FileError (no such path, no weights, no config.json) and
 /// io::ParseError (config.json is not JSON or over 1 MB).
-struct ModelFiles {
+/// (Not ModelFolder.h's ModelFiles: a GraphGPT folder has a vocabulary and tokenization, and
+/// takes no epoch-named checkpoints.)
+struct NodeModelFiles {
     std::filesystem::path folder, weightsPath, configPath;
     json config;
 };
-ModelFiles findModelFiles(const std::filesystem::path& path);
-/// The tensors of a weights file: safetensors by extension, else a torch checkpoint.
+NodeModelFiles findModelFiles(const std::filesystem::path& path);
+/// The tensors of a weights file: training checkpoints (.ckpt, .pkl) as torch zips, anything
+/// else as ModelFolder.h's readCheckpointTensors reads it (safetensors, a sharded index, .pt,
+/// .pth, .bin).
 std::map<std::string, Tensor> readWeights(const std::filesystem::path& weightsPath);
 /// True when `path`'s folder has a config.json that is JSON and that `isConfig` accepts.
 bool folderConfigIs(const std::filesystem::path& path, bool (*isConfig)(const json&));

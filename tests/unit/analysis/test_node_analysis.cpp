@@ -196,6 +196,34 @@ TEST(NodePredictions, ReadByTheObjectiveRowByRow) {
     EXPECT_EQ(nodePredictions(Tensor(), model::NodeObjective::Classification).rows, 0);
 }
 
+TEST(NodePredictions, ClassesAndValuesLandOnTheirNodes) {
+    // A run whose output rows are nodes 0, 2 and 3 of 4 (node 1 pruned before the output).
+    model::RunResult run;
+    run.positions = {0, 2, 3};
+    run.tokenLogits = Tensor({3, 2}, {0.5f, -1.0f,   // node 0: class 0
+                                      -2.0f, 2.0f,   // node 2: class 1
+                                      1.0f, 1.0f});  // node 3: a tie, class 0
+    model::NodeModelSummary s;
+    s.nodeTask = true;
+    s.numOutputs = 2;
+    s.objective = model::NodeObjective::Classification;
+    EXPECT_EQ(predictedNodeClasses(run, s, 4), (std::vector<int32_t>{0, -1, 1, 0}));
+    EXPECT_TRUE(predictedNodeValues(run, s, 4).empty());
+    s.objective = model::NodeObjective::Regression;
+    const std::vector<float> v = predictedNodeValues(run, s, 4);
+    ASSERT_EQ(v.size(), 4u);
+    EXPECT_EQ(v[0], 0.5f);
+    EXPECT_TRUE(std::isnan(v[1]));
+    EXPECT_EQ(v[2], -2.0f);
+    EXPECT_EQ(v[3], 1.0f);
+    EXPECT_TRUE(predictedNodeClasses(run, s, 4).empty());
+    s.nodeTask = false;  // a graph task has no per-node prediction
+    EXPECT_TRUE(predictedNodeValues(run, s, 4).empty());
+    s.nodeTask = true;
+    run.tokenLogits = Tensor({2, 2});  // rows that do not match the positions
+    EXPECT_TRUE(predictedNodeValues(run, s, 4).empty());
+}
+
 TEST(AblateNodes, EachHeadsChangeIsItsWeightAndALayersIsItsHeadsSum) {
     const ToyModel m(3);
     const Graph g = path(5);
